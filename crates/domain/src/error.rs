@@ -1,0 +1,350 @@
+//! One classifier of GitLab responses.
+//!
+//! GitLab answers parameter validation with `{"error": "name is missing, scopes is missing"}`
+//! and everything else with `{"message": ...}`, a string (`"400 Bad request - reason"`) or an
+//! object of per-attribute lists. Both are mapped here, once, into an [`ApiError`] that keeps
+//! per-field messages so forms can show them at the right field.
+
+use serde::de::DeserializeOwned;
+
+/// Form fields GitLab may complain about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Description,
+    Scopes,
+    AccessLevel,
+    ExpiresAt,
+}
+
+impl Field {
+    /// The request parameter GitLab names in `error` strings.
+    pub fn from_param(param: &str) -> Option<Field> {
+        Some(match param {
+            "name" => Field::Name,
+            "description" => Field::Description,
+            "scopes" => Field::Scopes,
+            "access_level" => Field::AccessLevel,
+            "expires_at" => Field::ExpiresAt,
+            _ => return None,
+        })
+    }
+
+    /// Guesses the field a model error (`"Expiration date must be before …"`) is about.
+    fn from_message(message: &str) -> Option<Field> {
+        let m = message.to_ascii_lowercase();
+        if m.contains("expiration date") || m.contains("expires_at") || m.contains("expires at") {
+            Some(Field::ExpiresAt)
+        } else if m.contains("access level") || m.contains("access_level") || m.contains("owner access") {
+            Some(Field::AccessLevel)
+        } else if m.starts_with("scope") || m.contains(" scopes ") {
+            Some(Field::Scopes)
+        } else if m.starts_with("description") {
+            Some(Field::Description)
+        } else if m.starts_with("name ") {
+            Some(Field::Name)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// No HTTP response: offline, DNS, TLS, CORS refusal or a proxy answering without CORS.
+    Network,
+    Unauthorized,
+    Forbidden,
+    /// 403 `insufficient_scope`: the token lacks a scope the call needs.
+    InsufficientScope,
+    NotFound,
+    /// 400, 409, 412, 422: GitLab refused the input.
+    Invalid,
+    RateLimited,
+    Server,
+    /// A status or body tokenwarden does not understand.
+    Unexpected,
+}
+
+/// A failed GitLab call. Cheap to clone and compare; never holds a response body of a
+/// successful call (it could contain a secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    /// GitLab's own words, status prefix removed, or a description of what went wrong.
+    pub message: String,
+    /// Messages GitLab attached to specific fields.
+    pub fields: Vec<(Field, String)>,
+}
+
+/// GitLab messages can be long (an admin-configured throttle text, an HTML error page); this is
+/// enough to be useful in a banner.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+impl ApiError {
+    pub fn network(detail: &str) -> Self {
+        let detail = detail.trim();
+        let mut message = String::from(
+            "GitLab could not be reached. Check the address and your connection. \
+             A proxy in front of GitLab that throttles or fails requests looks like this too.",
+        );
+        if !detail.is_empty() {
+            message.push_str(&format!(" ({})", truncate(detail)));
+        }
+        ApiError { kind: ErrorKind::Network, status: None, message, fields: Vec::new() }
+    }
+
+    pub fn unexpected(message: impl Into<String>) -> Self {
+        ApiError { kind: ErrorKind::Unexpected, status: None, message: message.into(), fields: Vec::new() }
+    }
+
+    /// The message for `field`, if GitLab sent one.
+    pub fn field(&self, field: Field) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// A sentence for a banner: what happened and what to do.
+    pub fn summary(&self) -> String {
+        match self.kind {
+            ErrorKind::Network | ErrorKind::Unexpected => self.message.clone(),
+            ErrorKind::Unauthorized => format!(
+                "GitLab refused the request ({}): the token is unknown, expired or revoked, or your role does not allow this.",
+                self.message
+            ),
+            ErrorKind::RateLimited => {
+                "GitLab is limiting the rate of requests (429 Too Many Requests). Wait a minute, then try again."
+                    .into()
+            }
+            ErrorKind::Server => format!(
+                "GitLab had a problem answering ({}). Try again in a moment.",
+                self.message
+            ),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() <= MAX_MESSAGE_CHARS {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(MAX_MESSAGE_CHARS).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn kind_for(status: u16) -> ErrorKind {
+    match status {
+        400 | 409 | 412 | 422 => ErrorKind::Invalid,
+        401 => ErrorKind::Unauthorized,
+        403 => ErrorKind::Forbidden,
+        404 => ErrorKind::NotFound,
+        429 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::Server,
+        _ => ErrorKind::Unexpected,
+    }
+}
+
+/// Removes the `"400 Bad request - "` style prefix that `bad_request!` and `forbidden!` add.
+fn strip_status_prefix(message: &str) -> &str {
+    let m = message.trim();
+    let Some(rest) = m.get(..3).filter(|p| p.bytes().all(|b| b.is_ascii_digit())).map(|_| &m[3..]) else {
+        return m;
+    };
+    match rest.split_once(" - ") {
+        Some((_, reason)) if !reason.trim().is_empty() => reason.trim(),
+        _ => m,
+    }
+}
+
+/// Classifies a non-success response.
+pub fn classify_error(status: u16, body: &str) -> ApiError {
+    let mut kind = kind_for(status);
+    let mut fields = Vec::new();
+    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let message = match json.as_ref().and_then(|v| v.as_object()) {
+        Some(obj) => {
+            if let Some(err) = obj.get("error").and_then(|e| e.as_str()) {
+                if err == "insufficient_scope" {
+                    kind = ErrorKind::InsufficientScope;
+                    let scope = obj.get("scope").and_then(|s| s.as_str()).unwrap_or("api");
+                    format!("This token lacks the {scope} scope needed for this action.")
+                } else {
+                    // Grape validation: "name is missing, scopes does not have a valid value".
+                    for part in err.split(", ") {
+                        let param = part.split_whitespace().next().unwrap_or("");
+                        if let Some(f) = Field::from_param(param.trim_end_matches("[]")) {
+                            fields.push((f, part.to_string()));
+                        }
+                    }
+                    err.to_string()
+                }
+            } else {
+                match obj.get("message") {
+                    Some(serde_json::Value::String(s)) => {
+                        let m = strip_status_prefix(s).to_string();
+                        if let Some(f) = Field::from_message(&m) {
+                            fields.push((f, m.clone()));
+                        }
+                        m
+                    }
+                    Some(serde_json::Value::Object(map)) => {
+                        let mut parts = Vec::new();
+                        for (attr, v) in map {
+                            let texts: Vec<String> = match v {
+                                serde_json::Value::Array(a) => {
+                                    a.iter().filter_map(|x| x.as_str()).map(str::to_string).collect()
+                                }
+                                serde_json::Value::String(s) => vec![s.clone()],
+                                _ => vec![],
+                            };
+                            for t in texts {
+                                // {"message": {"error": "…"}} is a throttle text, not a field.
+                                let text = if attr == "error" || attr == "base" {
+                                    t.clone()
+                                } else {
+                                    format!("{} {t}", attr.replace('_', " "))
+                                };
+                                if let Some(f) = Field::from_param(attr) {
+                                    fields.push((f, text.clone()));
+                                }
+                                parts.push(text);
+                            }
+                        }
+                        capitalise(&parts.join("; "))
+                    }
+                    _ => String::new(),
+                }
+            }
+        }
+        None => body.trim().to_string(),
+    };
+    let message = if message.is_empty() { default_message(status) } else { truncate(&message) };
+    ApiError { kind, status: Some(status), message, fields }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn default_message(status: u16) -> String {
+    match status {
+        401 => "401 Unauthorized".into(),
+        403 => "403 Forbidden".into(),
+        404 => "404 Not Found".into(),
+        429 => "429 Too Many Requests".into(),
+        s => format!("HTTP {s}"),
+    }
+}
+
+/// Success or the classified error, for calls whose body is not needed (204 on revoke).
+pub fn check(status: u16, body: &str) -> Result<(), ApiError> {
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(classify_error(status, body))
+    }
+}
+
+/// Decodes a success body into `T`, or classifies the error. A body that does not decode is
+/// reported without its content, which may hold a secret.
+pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+    check(status, body)?;
+    serde_json::from_str(body).map_err(|e| {
+        ApiError::unexpected(format!(
+            "GitLab's answer could not be read (line {}, column {}). Is this address a GitLab instance?",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grape_validation_errors_map_to_fields() {
+        let e = classify_error(400, r#"{"error":"name is missing, scopes is missing"}"#);
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert_eq!(e.field(Field::Name), Some("name is missing"));
+        assert_eq!(e.field(Field::Scopes), Some("scopes is missing"));
+        let e = classify_error(400, r#"{"error":"access_level does not have a valid value"}"#);
+        assert_eq!(e.field(Field::AccessLevel), Some("access_level does not have a valid value"));
+    }
+
+    #[test]
+    fn bad_request_messages_lose_their_prefix_and_find_their_field() {
+        let e = classify_error(
+            400,
+            r#"{"message":"400 Bad request - Expiration date must be before 2027-11-22"}"#,
+        );
+        assert_eq!(e.message, "Expiration date must be before 2027-11-22");
+        assert_eq!(e.field(Field::ExpiresAt), Some("Expiration date must be before 2027-11-22"));
+        let e = classify_error(
+            400,
+            r#"{"message":"400 Bad request - Access level of the token contains permissions not held by the creating user"}"#,
+        );
+        assert!(e.field(Field::AccessLevel).is_some());
+        let e = classify_error(
+            400,
+            r#"{"message":"400 Bad request - User does not have permission to create project access token"}"#,
+        );
+        assert_eq!(e.message, "User does not have permission to create project access token");
+        assert!(e.fields.is_empty());
+        let e = classify_error(400, r#"{"message":"400 Bad request"}"#);
+        assert_eq!(e.message, "400 Bad request");
+    }
+
+    #[test]
+    fn message_objects_and_plain_texts() {
+        let e = classify_error(400, r#"{"message":{"title":["can't be blank"],"key":["is invalid"]}}"#);
+        assert_eq!(e.message, "Key is invalid; title can't be blank");
+        let e = classify_error(
+            429,
+            r#"{"message":{"error":"This endpoint has been requested too many times. Try again later."}}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::RateLimited);
+        assert!(e.message.starts_with("This endpoint"));
+        let e = classify_error(429, "Retry later\n");
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::RateLimited, "Retry later"));
+        let e = classify_error(401, r#"{"message":"401 Unauthorized"}"#);
+        assert_eq!(e.kind, ErrorKind::Unauthorized);
+        assert!(e.summary().contains("expired or revoked"));
+        let e = classify_error(502, "");
+        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Server, "HTTP 502"));
+        let e = classify_error(500, &"x".repeat(5000));
+        assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+
+    #[test]
+    fn insufficient_scope_is_its_own_kind() {
+        let e = classify_error(
+            403,
+            r#"{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api"}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::InsufficientScope);
+        assert!(e.message.contains("api scope"));
+    }
+
+    #[test]
+    fn decode_hides_bodies_it_cannot_read() {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[allow(dead_code)]
+            id: u64,
+        }
+        let err = decode::<T>(201, r#"{"token":"glpat-secretsecretsecret12","id":"x"}"#).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Unexpected);
+        assert!(!err.message.contains("glpat"), "{}", err.message);
+        assert!(decode::<T>(200, r#"{"id":3,"extra":true}"#).is_ok());
+        assert_eq!(decode::<T>(404, r#"{"message":"404 Project Not Found"}"#).unwrap_err().kind, ErrorKind::NotFound);
+        assert_eq!(decode::<T>(200, "<html>").unwrap_err().kind, ErrorKind::Unexpected);
+    }
+}

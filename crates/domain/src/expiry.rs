@@ -1,0 +1,110 @@
+//! Token expiry: presets, custom dates and the window GitLab accepts.
+//!
+//! GitLab stops accepting a token at 00:00 UTC on its `expires_at` date, so the earliest useful
+//! date is tomorrow; the default maximum lifetime is 365 days. All dates here are UTC.
+
+use chrono::{Days, NaiveDate};
+
+/// Preset lifetimes offered in forms, in days.
+pub const EXPIRY_PRESETS: [u32; 4] = [7, 30, 60, 90];
+/// GitLab's default maximum lifetime of access tokens.
+pub const MAX_LIFETIME_DAYS: u32 = 365;
+/// What a new token form starts with.
+pub const DEFAULT_PRESET_DAYS: u32 = 30;
+
+/// The expiry a user picked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpiryChoice {
+    /// This many days from today.
+    Preset(u32),
+    /// A date typed or picked by the user, as entered (`YYYY-MM-DD`).
+    Custom(String),
+}
+
+impl Default for ExpiryChoice {
+    fn default() -> Self {
+        ExpiryChoice::Preset(DEFAULT_PRESET_DAYS)
+    }
+}
+
+/// The dates a new expiry may take, both ends included.
+pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (add_days(today, 1), add_days(today, MAX_LIFETIME_DAYS))
+}
+
+pub fn add_days(day: NaiveDate, days: u32) -> NaiveDate {
+    day.checked_add_days(Days::new(days.into())).unwrap_or(NaiveDate::MAX)
+}
+
+impl ExpiryChoice {
+    /// Resolves the choice to a date inside the allowed window, or says what is wrong.
+    pub fn resolve(&self, today: NaiveDate) -> Result<NaiveDate, String> {
+        let (min, max) = window(today);
+        let date = match self {
+            ExpiryChoice::Preset(days) => add_days(today, *days),
+            ExpiryChoice::Custom(text) => {
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err("Choose an expiry date.".into());
+                }
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map_err(|_| "Enter the date as YYYY-MM-DD.".to_string())?
+            }
+        };
+        if date < min {
+            return Err(format!(
+                "The token must stay valid at least until tomorrow: pick {min} or later."
+            ));
+        }
+        if date > max {
+            return Err(format!(
+                "GitLab allows at most {MAX_LIFETIME_DAYS} days: pick {max} or earlier."
+            ));
+        }
+        Ok(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn presets_resolve_from_today() {
+        let today = d("2026-11-21");
+        assert_eq!(ExpiryChoice::Preset(7).resolve(today), Ok(d("2026-11-28")));
+        assert_eq!(ExpiryChoice::Preset(90).resolve(today), Ok(d("2027-02-19")));
+        assert_eq!(ExpiryChoice::default().resolve(today), Ok(d("2026-12-21")));
+    }
+
+    #[test]
+    fn custom_dates_are_bounded_by_tomorrow_and_a_year() {
+        let today = d("2026-11-21");
+        let cases = [
+            ("2026-11-22", true),
+            ("2027-11-21", true),
+            ("2026-11-21", false),
+            ("2025-01-01", false),
+            ("2027-11-22", false),
+            ("", false),
+            ("21/11/2027", false),
+            ("2027-02-30", false),
+        ];
+        for (input, ok) in cases {
+            let r = ExpiryChoice::Custom(input.into()).resolve(today);
+            assert_eq!(r.is_ok(), ok, "{input:?} gave {r:?}");
+        }
+        let err = ExpiryChoice::Custom("2027-11-22".into()).resolve(today).unwrap_err();
+        assert!(err.contains("2027-11-21"), "{err}");
+    }
+
+    #[test]
+    fn leap_years_and_overflow_do_not_panic() {
+        assert_eq!(window(d("2028-02-29")).1, d("2029-02-28"));
+        assert!(ExpiryChoice::Preset(u32::MAX).resolve(d("2026-01-01")).is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! Everything tokenwarden decides without a browser: GitLab token models, scope and role catalogs,
+//! form validation, GitLab requests as data and one classifier of GitLab responses.
+//!
+//! Kept free of yew, web-sys and gloo so it builds and tests on the host; the app crate only wires
+//! it to the DOM and to `fetch`.
+
+pub mod error;
+pub mod expiry;
+pub mod gitlab_url;
+pub mod models;
+pub mod pagination;
+pub mod request;
+pub mod role;
+pub mod scope;
+pub mod secret;
+pub mod snippets;
+pub mod validate;
+
+pub use error::{ApiError, ErrorKind, Field};
+pub use expiry::{ExpiryChoice, EXPIRY_PRESETS};
+pub use gitlab_url::GitLabUrl;
+pub use pagination::PageInfo;
+pub use request::{ApiRequest, Method, ProjectRef};
+pub use role::AccessLevel;
+pub use secret::Secret;

@@ -1,0 +1,260 @@
+//! GitLab response models. Only the fields tokenwarden uses are declared; unknown fields are
+//! ignored and nulls or odd values fall back to defaults, so newer or older GitLab versions
+//! still decode.
+
+use crate::role::AccessLevel;
+use crate::secret::Secret;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer};
+
+/// `null` becomes the type's default instead of a decoding error.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Dates arrive as `YYYY-MM-DD` (access tokens) or as datetimes (deploy tokens); anything
+/// unreadable counts as absent rather than failing the whole list.
+fn lenient_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.as_ref().and_then(|v| v.as_str()).and_then(|s| {
+        s.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+    }))
+}
+
+fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.as_ref()
+        .and_then(|v| v.as_str())
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc)))
+}
+
+fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AccessLevel>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_u64()).and_then(|l| u8::try_from(l).ok()).and_then(AccessLevel::covering))
+}
+
+/// `GET /user`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct User {
+    pub id: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub username: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    /// Present only when the caller is an administrator.
+    #[serde(default, deserialize_with = "nullable")]
+    pub is_admin: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub bot: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub avatar_url: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub web_url: String,
+}
+
+/// `GET /version`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Version {
+    #[serde(default, deserialize_with = "nullable")]
+    pub version: String,
+}
+
+impl Version {
+    /// `(major, minor)` of strings like `18.1.1-ee`; None when unreadable.
+    pub fn major_minor(&self) -> Option<(u32, u32)> {
+        let mut parts = self.version.split(['.', '-']);
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        Some((major, minor))
+    }
+
+    /// Whether the instance is at least `major.minor`. Unknown versions are assumed current,
+    /// since a newer GitLab is far likelier than an unreadable old one.
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
+        self.major_minor().is_none_or(|v| v >= (major, minor))
+    }
+}
+
+/// An access token as GitLab lists it: personal, project or group (the latter two add
+/// `access_level`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AccessToken {
+    pub id: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub description: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub scopes: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub revoked: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub active: bool,
+    #[serde(default, deserialize_with = "lenient_date")]
+    pub expires_at: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "lenient_datetime")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_datetime")]
+    pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_role")]
+    pub access_level: Option<AccessLevel>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub user_id: u64,
+}
+
+/// What a token's badge says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenStatus {
+    Revoked,
+    Expired,
+    /// Usable; `days_left` counts to `expires_at`, at whose midnight UTC it stops working.
+    Active { days_left: Option<i64> },
+}
+
+/// Tokens that end within this many days are flagged.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+pub const EXPIRY_URGENT_DAYS: i64 = 7;
+
+impl TokenStatus {
+    pub fn label(self) -> String {
+        match self {
+            TokenStatus::Revoked => "revoked".into(),
+            TokenStatus::Expired => "expired".into(),
+            TokenStatus::Active { days_left: None } => "no expiry".into(),
+            TokenStatus::Active { days_left: Some(1) } => "expires in 1 day".into(),
+            TokenStatus::Active { days_left: Some(n) } => format!("expires in {n} days"),
+        }
+    }
+
+    /// `ok`, `warning`, `urgent` or `inactive`: a CSS hook and a sort key in one.
+    pub fn severity(self) -> &'static str {
+        match self {
+            TokenStatus::Revoked | TokenStatus::Expired => "inactive",
+            TokenStatus::Active { days_left: Some(n) } if n <= EXPIRY_URGENT_DAYS => "urgent",
+            TokenStatus::Active { days_left: Some(n) } if n <= EXPIRY_WARNING_DAYS => "warning",
+            TokenStatus::Active { .. } => "ok",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, TokenStatus::Active { .. })
+    }
+}
+
+impl AccessToken {
+    /// Status on `today` (UTC). GitLab's own `active` flag is trusted when it says inactive,
+    /// so a clock difference cannot show a dead token as usable.
+    pub fn status(&self, today: NaiveDate) -> TokenStatus {
+        if self.revoked {
+            return TokenStatus::Revoked;
+        }
+        let days_left = self.expires_at.map(|d| (d - today).num_days());
+        if !self.active || days_left.is_some_and(|n| n <= 0) {
+            return TokenStatus::Expired;
+        }
+        TokenStatus::Active { days_left }
+    }
+}
+
+/// A token just created or rotated: the only time GitLab returns its secret.
+#[derive(Debug)]
+pub struct CreatedToken {
+    pub meta: AccessToken,
+    pub token: Secret,
+}
+
+#[derive(Deserialize)]
+struct SecretOnly {
+    token: Secret,
+}
+
+impl CreatedToken {
+    /// Two borrowed passes over the body instead of `#[serde(flatten)]`, which would buffer a
+    /// second, unwiped copy of the secret.
+    pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
+        let meta = serde_json::from_str(body)?;
+        let SecretOnly { token } = serde_json::from_str(body)?;
+        Ok(CreatedToken { meta, token })
+    }
+}
+
+/// `GET /projects` (simple) and `GET /projects/:id`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Project {
+    pub id: u64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name_with_namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub path_with_namespace: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub description: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub web_url: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub http_url_to_repo: String,
+    #[serde(default, deserialize_with = "lenient_datetime")]
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /projects/:id/members/all/:user_id`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Member {
+    pub id: u64,
+    #[serde(default, deserialize_with = "lenient_role")]
+    pub access_level: Option<AccessLevel>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn token(expires: Option<&str>, active: bool, revoked: bool) -> AccessToken {
+        AccessToken {
+            id: 1,
+            name: "t".into(),
+            description: String::new(),
+            scopes: vec![],
+            revoked,
+            active,
+            expires_at: expires.map(d),
+            created_at: None,
+            last_used_at: None,
+            access_level: None,
+            user_id: 2,
+        }
+    }
+
+    #[test]
+    fn status_follows_gitlab_midnight_rule() {
+        let today = d("2026-11-21");
+        assert_eq!(token(Some("2026-11-22"), true, false).status(today), TokenStatus::Active { days_left: Some(1) });
+        assert_eq!(token(Some("2026-11-21"), true, false).status(today), TokenStatus::Expired);
+        assert_eq!(token(Some("2027-01-01"), false, false).status(today), TokenStatus::Expired);
+        assert_eq!(token(Some("2027-01-01"), false, true).status(today), TokenStatus::Revoked);
+        assert_eq!(token(None, true, false).status(today).label(), "no expiry");
+        assert_eq!(token(Some("2026-11-26"), true, false).status(today).label(), "expires in 5 days");
+        assert_eq!(token(Some("2026-11-26"), true, false).status(today).severity(), "urgent");
+        assert_eq!(token(Some("2026-12-11"), true, false).status(today).severity(), "warning");
+        assert_eq!(token(Some("2027-06-01"), true, false).status(today).severity(), "ok");
+    }
+
+    #[test]
+    fn versions_gate_features() {
+        let v = |s: &str| Version { version: s.into() };
+        assert_eq!(v("18.1.1-ee").major_minor(), Some((18, 1)));
+        assert!(v("17.7.0").at_least(17, 7));
+        assert!(!v("16.5.3-ee").at_least(16, 6));
+        assert!(v("garbage").at_least(99, 0));
+    }
+}
