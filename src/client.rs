@@ -1,0 +1,113 @@
+//! One client sends every GitLab request built by `domain::request` and decodes the answer
+//! through `domain::error`, so pages only see typed results.
+
+use crate::transport::{RawRequest, RawResponse, Transport};
+use domain::error::{check, decode};
+use domain::models::CreatedToken;
+use domain::secret::Zeroize;
+use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
+use serde::de::DeserializeOwned;
+use std::rc::Rc;
+
+/// Lists longer than this many pages are cut off rather than fetched forever.
+const MAX_PAGES: u32 = 50;
+
+#[derive(Clone)]
+pub struct Client {
+    gitlab: GitLabUrl,
+    token: Rc<Secret>,
+    transport: Rc<dyn Transport>,
+}
+
+impl PartialEq for Client {
+    fn eq(&self, other: &Self) -> bool {
+        self.gitlab == other.gitlab && Rc::ptr_eq(&self.token, &other.token)
+    }
+}
+
+impl Client {
+    pub fn new(gitlab: GitLabUrl, token: Secret, transport: Rc<dyn Transport>) -> Self {
+        Client {
+            gitlab,
+            token: Rc::new(token),
+            transport,
+        }
+    }
+
+    pub fn gitlab(&self) -> &GitLabUrl {
+        &self.gitlab
+    }
+
+    async fn send(&self, req: &ApiRequest) -> Result<RawResponse, ApiError> {
+        let raw = RawRequest {
+            method: req.method,
+            url: req.url(&self.gitlab),
+            token: self.token.expose(),
+            json_body: req.body.as_ref().map(|b| b.to_string()),
+        };
+        self.transport
+            .send(raw)
+            .await
+            .map_err(|e| ApiError::network(&e))
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+        let res = self.send(req).await?;
+        decode(res.status, &res.body)
+    }
+
+    /// One page of a list, with where it sits.
+    pub async fn page<T: DeserializeOwned>(
+        &self,
+        req: &ApiRequest,
+    ) -> Result<(Vec<T>, PageInfo), ApiError> {
+        let res = self.send(req).await?;
+        let items: Vec<T> = decode(res.status, &res.body)?;
+        let asked_page = req
+            .query_value("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let asked_size = req
+            .query_value("per_page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(20);
+        let info = PageInfo::from_headers(|h| res.header(h), asked_page, asked_size, items.len());
+        Ok((items, info))
+    }
+
+    /// Every page of a list, following GitLab's next-page pointers.
+    pub async fn all<T: DeserializeOwned>(
+        &self,
+        make: impl Fn(u32) -> ApiRequest,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut out = Vec::new();
+        let mut page = 1;
+        loop {
+            let (items, info) = self.page::<T>(&make(page)).await?;
+            out.extend(items);
+            match info.next_page {
+                Some(next) if next > page && next <= MAX_PAGES => page = next,
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// A create or rotate call: the body holds a new secret, so it is wiped once decoded.
+    pub async fn created(&self, req: &ApiRequest) -> Result<CreatedToken, ApiError> {
+        let mut res = self.send(req).await?;
+        let result = match check(res.status, &res.body) {
+            Ok(()) => CreatedToken::from_json(&res.body).map_err(|_| {
+                ApiError::unexpected("GitLab's answer did not contain the new token. Check the token list before trying again.")
+            }),
+            Err(e) => Err(e),
+        };
+        res.body.zeroize();
+        result
+    }
+
+    /// A call whose success has no body (revoke: 204).
+    pub async fn empty(&self, req: &ApiRequest) -> Result<(), ApiError> {
+        let res = self.send(req).await?;
+        check(res.status, &res.body)
+    }
+}

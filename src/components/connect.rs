@@ -1,0 +1,142 @@
+//! Sign-in: GitLab address and a personal access token, checked against the instance. The token
+//! is kept in memory only; the address (not a secret) is remembered for next time.
+
+use crate::app::AppCtx;
+use crate::components::field::{described_by, Field};
+use crate::components::load::error_banner;
+use crate::session::{connect, ConnectError, Credentials};
+use crate::state::Action;
+use domain::{GitLabUrl, Secret};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+const URL_KEY: &str = "tokenwarden.gitlab_url";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn remembered_url() -> String {
+    storage()
+        .and_then(|s| s.get_item(URL_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn ConnectPage() -> Html {
+    let Some(ctx) = use_context::<AppCtx>() else {
+        return html! {};
+    };
+    let url = use_state(remembered_url);
+    let token_ref = use_node_ref();
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ConnectError>);
+
+    let onsubmit = {
+        let (url, busy, error, token_ref) =
+            (url.clone(), busy.clone(), error.clone(), token_ref.clone());
+        let transport = ctx.transport.clone();
+        let dispatch = ctx.dispatch.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            // Read the token straight from the field so it never sits in component state.
+            let Some(input) = token_ref.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let token = Secret::new(input.value());
+            let creds = Credentials {
+                url: (*url).clone(),
+                token,
+            };
+            busy.set(true);
+            error.set(None);
+            let (busy, error, dispatch, transport) = (
+                busy.clone(),
+                error.clone(),
+                dispatch.clone(),
+                transport.clone(),
+            );
+            spawn_local(async move {
+                match connect(creds, transport.0.clone()).await {
+                    Ok(session) => {
+                        if let Some(s) = storage() {
+                            let _ = s.set_item(URL_KEY, session.client.gitlab().base());
+                        }
+                        input.set_value("");
+                        dispatch.emit(Action::Connected(Rc::new(session)));
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let oninput_url = {
+        let url = url.clone();
+        let error = error.clone();
+        Callback::from(move |e: InputEvent| {
+            url.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            if matches!(*error, Some(ConnectError::Url(_))) {
+                error.set(None);
+            }
+        })
+    };
+    let (url_error, token_error, api_error) = match &*error {
+        Some(ConnectError::Url(m)) => (Some(m.clone()), None, None),
+        Some(ConnectError::Token(m)) => (None, Some(m.clone()), None),
+        Some(ConnectError::Api(e)) => (None, None, Some(e.clone())),
+        None => (None, None, None),
+    };
+    // Link to GitLab's token page with the form pre-filled, when the address is usable.
+    let new_token_link = GitLabUrl::parse(&url).ok().map(|u| {
+        format!(
+            "{}/-/user_settings/personal_access_tokens?name=tokenwarden&scopes=api",
+            u.base()
+        )
+    });
+    html! {
+        <section class="page page-narrow">
+            <h1>{ "Sign in to GitLab" }</h1>
+            <p class="lead">{ "Manage your project access tokens in one place. Your token stays in this tab's memory: it is never stored, and closing or reloading the tab signs you out." }</p>
+            <form class="card form" data-testid="connect-form" {onsubmit} novalidate=true>
+                <Field id="gitlab-url" label="GitLab address" error={url_error.clone()}
+                    help={AttrValue::from("For example https://gitlab.com or your company's instance.")}>
+                    <input id="gitlab-url" type="url" inputmode="url" autocomplete="url" placeholder="https://gitlab.example.com"
+                        value={(*url).clone()} oninput={oninput_url} data-testid="connect-url" required=true
+                        aria-invalid={url_error.is_some().to_string()} aria-describedby={described_by("gitlab-url")} />
+                </Field>
+                <Field id="gitlab-token" label="Personal access token" error={token_error.clone()}
+                    help={AttrValue::from("Needs the api scope to create, rotate and revoke; read_api is enough to look.")}>
+                    <input id="gitlab-token" type="password" autocomplete="off" spellcheck="false" ref={token_ref}
+                        data-testid="connect-token" required=true
+                        aria-invalid={token_error.is_some().to_string()} aria-describedby={described_by("gitlab-token")} />
+                </Field>
+                {
+                    match new_token_link {
+                        Some(href) => html! {
+                            <p class="help">
+                                { "No token yet? " }
+                                <a href={href} target="_blank" rel="noopener noreferrer">{ "Create one in GitLab" }</a>
+                                { " with the api scope, then paste it here." }
+                            </p>
+                        },
+                        None => html! {},
+                    }
+                }
+                { api_error.map(|e| error_banner(&e, None)).unwrap_or_default() }
+                <div class="actions">
+                    <button type="submit" class="btn btn-primary" disabled={*busy} data-testid="connect-submit">
+                        { if *busy { "Checking…" } else { "Sign in" } }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

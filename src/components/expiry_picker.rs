@@ -1,0 +1,94 @@
+//! Expiry presets (7, 30, 60, 90 days) and a custom date bounded to what GitLab accepts.
+
+use crate::time::date;
+use chrono::NaiveDate;
+use domain::expiry::{add_days, window};
+use domain::{ExpiryChoice, EXPIRY_PRESETS};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ExpiryPickerProps {
+    pub id: AttrValue,
+    pub value: ExpiryChoice,
+    pub today: NaiveDate,
+    pub on_change: Callback<ExpiryChoice>,
+    #[prop_or_default]
+    pub error: Option<String>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+#[component]
+pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
+    let (min, max) = window(props.today);
+    let id = props.id.clone();
+    let custom_text = match &props.value {
+        ExpiryChoice::Custom(s) => s.clone(),
+        ExpiryChoice::Preset(_) => String::new(),
+    };
+    let presets = EXPIRY_PRESETS.iter().map(|&days| {
+        let on_change = props.on_change.clone();
+        let checked = props.value == ExpiryChoice::Preset(days);
+        html! {
+            <label class={classes!("choice", checked.then_some("choice-on"))}>
+                <input type="radio" name={id.clone()} checked={checked} disabled={props.disabled}
+                    data-testid={format!("expiry-preset-{days}")}
+                    onchange={Callback::from(move |_| on_change.emit(ExpiryChoice::Preset(days)))} />
+                <span>{ format!("{days} days") }</span>
+                <span class="muted small">{ date(add_days(props.today, days)) }</span>
+            </label>
+        }
+    });
+    let is_custom = matches!(props.value, ExpiryChoice::Custom(_));
+    let choose_custom = {
+        let on_change = props.on_change.clone();
+        let text = custom_text.clone();
+        Callback::from(move |_| on_change.emit(ExpiryChoice::Custom(text.clone())))
+    };
+    let on_date = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            on_change.emit(ExpiryChoice::Custom(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+    let on_date_input = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: InputEvent| {
+            on_change.emit(ExpiryChoice::Custom(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
+    };
+    let error_id = format!("{id}-error");
+    html! {
+        <fieldset class={classes!("field", props.error.is_some().then_some("field-invalid"))} aria-describedby={error_id.clone()}>
+            <legend>{ "Expires" }</legend>
+            <div class="choices">
+                { for presets }
+                <label class={classes!("choice", is_custom.then_some("choice-on"))}>
+                    <input type="radio" name={id.clone()} checked={is_custom} disabled={props.disabled}
+                        data-testid="expiry-custom" onchange={choose_custom} />
+                    <span>{ "Custom date" }</span>
+                </label>
+            </div>
+            {
+                if is_custom {
+                    html! {
+                        <div class="custom-date">
+                            <label for={format!("{id}-date")} class="visually-hidden">{ "Expiry date" }</label>
+                            <input id={format!("{id}-date")} type="date" min={date(min)} max={date(max)} value={custom_text}
+                                disabled={props.disabled} data-testid="expiry-date" onchange={on_date} oninput={on_date_input}
+                                aria-invalid={props.error.is_some().to_string()} aria-describedby={error_id.clone()} />
+                            <span class="muted small">{ format!("between {} and {} (UTC)", date(min), date(max)) }</span>
+                        </div>
+                    }
+                } else { html! {} }
+            }
+            <p class="help">{ "The token stops working at 00:00 UTC on this date." }</p>
+            <p class="field-error" id={error_id} data-testid={format!("error-{id}")} aria-live="polite">{ props.error.clone().unwrap_or_default() }</p>
+        </fieldset>
+    }
+}

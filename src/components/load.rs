@@ -1,0 +1,43 @@
+//! One way to render data that is loading, ready or failed, so pages don't repeat the match.
+
+use domain::ApiError;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+pub enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(ApiError),
+}
+
+pub fn view<T>(
+    load: &Load<T>,
+    what: &str,
+    on_retry: Callback<()>,
+    ready: impl FnOnce(&T) -> Html,
+) -> Html {
+    match load {
+        Load::Loading => html! {
+            <p class="loading" role="status" aria-live="polite">
+                <span class="spinner" aria-hidden="true"></span>{ format!("Loading {what}…") }
+            </p>
+        },
+        Load::Failed(e) => error_banner(e, Some(on_retry)),
+        Load::Ready(t) => ready(t),
+    }
+}
+
+/// A failure with what to do next and, when trying again can help, a retry button.
+pub fn error_banner(e: &ApiError, on_retry: Option<Callback<()>>) -> Html {
+    html! {
+        <div class="banner banner-error" role="alert" data-testid="error">
+            <p>{ e.summary() }</p>
+            {
+                match on_retry {
+                    Some(cb) => html! { <button type="button" class="btn" onclick={cb.reform(|_| ())}>{ "Try again" }</button> },
+                    None => html! {},
+                }
+            }
+        </div>
+    }
+}

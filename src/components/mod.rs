@@ -1,0 +1,16 @@
+//! Yew components. Pages read the app context; everything below a page gets data and `on_*`
+//! callbacks as props.
+
+pub mod connect;
+pub mod create_dialog;
+pub mod expiry_picker;
+pub mod field;
+pub mod header;
+pub mod load;
+pub mod modal;
+pub mod projects;
+pub mod reveal;
+pub mod revoke_dialog;
+pub mod rotate_dialog;
+pub mod token_table;
+pub mod tokens_page;

@@ -1,0 +1,217 @@
+//! Reveal once: the only place a new secret lives. Masked until asked, copyable, with usage
+//! snippets; closing drops it (and the token list reloads), and leaving the page asks first.
+
+use crate::clipboard;
+use crate::components::modal::Modal;
+use domain::models::{CreatedToken, Project};
+use domain::snippets;
+use domain::GitLabUrl;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// A secret on its way to the user, with what the snippets need.
+pub struct Reveal {
+    pub heading: &'static str,
+    pub created: CreatedToken,
+    pub gitlab: GitLabUrl,
+    pub project: Project,
+}
+
+impl PartialEq for Reveal {
+    /// Identity: two reveals are never the same secret.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RevealDialogProps {
+    pub reveal: Rc<Reveal>,
+    pub on_close: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum CopyState {
+    Idle,
+    Copied(&'static str),
+    Failed(&'static str),
+}
+
+const MASK: &str = "••••••••••••••••••••";
+const SECRET_ID: &str = "reveal-secret";
+
+#[component]
+pub fn RevealDialog(props: &RevealDialogProps) -> Html {
+    let shown = use_state(|| false);
+    let copy = use_state(|| CopyState::Idle);
+    let copied_once = use_state(|| false);
+    let confirm_close = use_state(|| false);
+
+    // Closing the tab or reloading while the secret is on screen asks first.
+    use_effect_with((), |_| {
+        let listener =
+            Closure::<dyn Fn(web_sys::BeforeUnloadEvent)>::new(|e: web_sys::BeforeUnloadEvent| {
+                e.prevent_default();
+                e.set_return_value("The new token is not saved anywhere. Leave anyway?");
+            });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback(
+                "beforeunload",
+                listener.as_ref().unchecked_ref(),
+            );
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback(
+                    "beforeunload",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+
+    let r = &props.reveal;
+    let meta = &r.created.meta;
+    let copy_text = |what: &'static str, make: Rc<dyn Fn(&Reveal) -> String>| {
+        let (reveal, copy, copied_once, shown) = (
+            props.reveal.clone(),
+            copy.clone(),
+            copied_once.clone(),
+            shown.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (reveal, copy, copied_once, shown, make) = (
+                reveal.clone(),
+                copy.clone(),
+                copied_once.clone(),
+                shown.clone(),
+                make.clone(),
+            );
+            spawn_local(async move {
+                match clipboard::copy(&make(&reveal)).await {
+                    Ok(()) => {
+                        copy.set(CopyState::Copied(what));
+                        copied_once.set(true);
+                    }
+                    Err(_) => {
+                        // Fall back to a selection the user can copy by hand.
+                        shown.set(true);
+                        copy.set(CopyState::Failed(what));
+                        clipboard::select_all(SECRET_ID);
+                    }
+                }
+            });
+        })
+    };
+    let on_copy = copy_text(
+        "token",
+        Rc::new(|r: &Reveal| r.created.token.expose().to_string()),
+    );
+    let toggle = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(!*shown))
+    };
+    let close = {
+        let (on_close, copied_once, confirm_close) = (
+            props.on_close.clone(),
+            copied_once.clone(),
+            confirm_close.clone(),
+        );
+        Callback::from(move |_: ()| {
+            if *copied_once || *confirm_close {
+                on_close.emit(());
+            } else {
+                confirm_close.set(true);
+            }
+        })
+    };
+    let snippet_for = |token: &str| {
+        snippets::project_token(
+            &r.gitlab,
+            r.project.id,
+            &r.project.http_url_to_repo,
+            &meta.scopes,
+            token,
+        )
+    };
+    let visible = snippet_for(if *shown {
+        r.created.token.expose()
+    } else {
+        MASK
+    });
+    let status = match &*copy {
+        CopyState::Idle => html! {},
+        CopyState::Copied(what) => {
+            html! { <p class="copy-ok" role="status" data-testid="copy-status">{ format!("Copied the {what} to the clipboard.") }</p> }
+        }
+        CopyState::Failed(what) => html! {
+            <p class="copy-failed" role="alert" data-testid="copy-status">
+                { format!("Could not copy the {what}: the browser refused. The token is selected; press Ctrl+C (⌘C on a Mac) to copy it.") }
+            </p>
+        },
+    };
+    html! {
+        <Modal title={props.reveal.heading} id="reveal-dialog" on_close={Some(close.clone())} wide=true>
+            <div class="banner banner-warning" role="note">
+                <p><strong>{ "Copy this token now. You will not see it again." }</strong>
+                { " tokenwarden does not keep it: closing this dialog forgets it." }</p>
+            </div>
+            <dl class="facts">
+                <dt>{ "Name" }</dt><dd data-testid="reveal-name">{ &meta.name }</dd>
+                <dt>{ "Scopes" }</dt><dd class="mono">{ meta.scopes.join(", ") }</dd>
+                <dt>{ "Role" }</dt><dd>{ meta.access_level.map(|a| a.label()).unwrap_or("—") }</dd>
+                <dt>{ "Expires" }</dt><dd>{ meta.expires_at.map(crate::time::date).unwrap_or_else(|| "never".into()) }</dd>
+            </dl>
+            <div class="secret-row">
+                <label for={SECRET_ID} class="visually-hidden">{ "New token" }</label>
+                <input id={SECRET_ID} class="secret mono" readonly=true type={if *shown { "text" } else { "password" }}
+                    value={r.created.token.expose().to_string()} data-testid="reveal-secret" autocomplete="off" spellcheck="false" />
+                <button type="button" class="btn" onclick={toggle} data-testid="reveal-toggle" aria-pressed={shown.to_string()}>
+                    { if *shown { "Hide" } else { "Show" } }
+                </button>
+                <button type="button" class="btn btn-primary" onclick={on_copy} data-testid="reveal-copy" autofocus=true>{ "Copy" }</button>
+            </div>
+            { status }
+            {
+                if visible.is_empty() { html! {} } else {
+                    html! {
+                        <section class="snippets">
+                            <h3>{ "Use it" }</h3>
+                            { for visible.iter().enumerate().map(|(i, s)| {
+                                let title = s.title;
+                                let copy_snippet = copy_text("command", Rc::new(move |r: &Reveal| {
+                                    snippets::project_token(&r.gitlab, r.project.id, &r.project.http_url_to_repo, &r.created.meta.scopes, r.created.token.expose())
+                                        .into_iter().nth(i).map(|s| s.text).unwrap_or_default()
+                                }));
+                                html! {
+                                    <div class="snippet" data-testid="snippet">
+                                        <div class="snippet-head">
+                                            <span>{ title }</span>
+                                            <button type="button" class="btn btn-small" onclick={copy_snippet} aria-label={format!("Copy: {title}")}>{ "Copy" }</button>
+                                        </div>
+                                        <pre class="mono">{ &s.text }</pre>
+                                        { s.note.map(|n| html! { <p class="help">{ n }</p> }).unwrap_or_default() }
+                                    </div>
+                                }
+                            }) }
+                        </section>
+                    }
+                }
+            }
+            {
+                if *confirm_close {
+                    html! { <p class="copy-failed" role="alert" data-testid="close-warning">{ "You have not copied the token. Close anyway? It cannot be shown again." }</p> }
+                } else { html! {} }
+            }
+            <div class="actions">
+                <button type="button" class="btn" onclick={close.reform(|_| ())} data-testid="reveal-close">
+                    { if *confirm_close { "Close without copying" } else { "Done" } }
+                </button>
+            </div>
+        </Modal>
+    }
+}

@@ -1,0 +1,316 @@
+//! One project's access tokens: active and inactive, with create, rotate and revoke.
+
+use crate::app::{AppCtx, Route};
+use crate::components::create_dialog::CreateDialog;
+use crate::components::load::{view, Load};
+use crate::components::reveal::Reveal;
+use crate::components::revoke_dialog::RevokeDialog;
+use crate::components::rotate_dialog::RotateDialog;
+use crate::components::token_table::TokenTable;
+use crate::session::Session;
+use crate::state::Action;
+use crate::time::today;
+use domain::error::ErrorKind;
+use domain::models::{AccessToken, CreatedToken, Member, Project, TokenStatus};
+use domain::role::Caller;
+use domain::{request, ApiError, ProjectRef};
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+#[derive(Clone, PartialEq)]
+struct PageData {
+    project: Project,
+    caller: Caller,
+    /// None when the caller's role does not allow seeing tokens.
+    tokens: Option<Vec<AccessToken>>,
+}
+
+async fn fetch(session: Rc<Session>, project: ProjectRef) -> Result<PageData, ApiError> {
+    let client = &session.client;
+    let project: Project = client.get(&request::project(&project)).await?;
+    let id = ProjectRef::Id(project.id);
+    let admin = session.user.is_admin;
+    let role = match client
+        .get::<Member>(&request::project_member(&id, session.user.id))
+        .await
+    {
+        Ok(m) => m.access_level,
+        // Not a member: only an admin can be here, and admins need no role.
+        Err(e) if e.kind == ErrorKind::NotFound => None,
+        Err(e) if admin => {
+            let _ = e;
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let caller = Caller { role, admin };
+    if !caller.can_manage_project_tokens() {
+        return Ok(PageData {
+            project,
+            caller,
+            tokens: None,
+        });
+    }
+    let tokens = match client
+        .all(|page| request::project_tokens(&id, None, page))
+        .await
+    {
+        Ok(t) => Some(t),
+        // GitLab answers 401 when the role is too low; roles can change between calls.
+        Err(e) if e.kind == ErrorKind::Unauthorized => None,
+        Err(e) => return Err(e),
+    };
+    Ok(PageData {
+        project,
+        caller,
+        tokens,
+    })
+}
+
+#[derive(Clone, PartialEq)]
+enum Dialog {
+    None,
+    Create,
+    Rotate(AccessToken),
+    Revoke(AccessToken),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TokensPageProps {
+    /// The route segment: a project id.
+    pub project: AttrValue,
+}
+
+#[component]
+pub fn TokensPage(props: &TokensPageProps) -> Html {
+    let Some(ctx) = use_context::<AppCtx>() else {
+        return html! {};
+    };
+    let Some(session) = ctx.session.clone() else {
+        return html! {};
+    };
+    let load = use_state(|| Load::<PageData>::Loading);
+    let dialog = use_state(|| Dialog::None);
+    let retry = use_state(|| 0u32);
+    let generation = use_mut_ref(|| 0u32);
+    let project_ref = ProjectRef::parse(&props.project);
+    {
+        let load = load.clone();
+        let session = session.clone();
+        let project_ref = project_ref.clone();
+        use_effect_with(
+            (props.project.clone(), ctx.tokens_epoch, *retry),
+            move |(_, _, _)| {
+                *generation.borrow_mut() += 1;
+                let mine = *generation.borrow();
+                // Keep showing the current list while a refresh runs.
+                if !matches!(*load, Load::Ready(_)) {
+                    load.set(Load::Loading);
+                }
+                if let Some(project_ref) = project_ref {
+                    spawn_local(async move {
+                        let result = fetch(session, project_ref).await;
+                        if *generation.borrow() == mine {
+                            load.set(match result {
+                                Ok(d) => Load::Ready(d),
+                                Err(e) => Load::Failed(e),
+                            });
+                        }
+                    });
+                }
+            },
+        );
+    }
+    if project_ref.is_none() {
+        return html! { <Redirect<Route> to={Route::NotFound} /> };
+    }
+    let on_retry = {
+        let retry = retry.clone();
+        Callback::from(move |_| retry.set(*retry + 1))
+    };
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_| dialog.set(Dialog::None))
+    };
+    let today = today();
+
+    let body = view(&load, "access tokens", on_retry, |data| {
+        let project = &data.project;
+        let Some(tokens) = &data.tokens else {
+            let role = data
+                .caller
+                .role
+                .map(|r| r.label())
+                .unwrap_or("not a member");
+            return html! {
+                <div class="banner banner-info" role="status" data-testid="no-permission">
+                    <p>
+                        { format!("You are {} in {}. ", if data.caller.role.is_some() { role.to_string() } else { "not a member".into() }, project.path_with_namespace) }
+                        { "Project access tokens can be seen and managed by Maintainers and Owners. Ask a Maintainer of this project, or pick another project." }
+                    </p>
+                    <Link<Route> to={Route::Projects} classes="btn">{ "Back to your projects" }</Link<Route>>
+                </div>
+            };
+        };
+        let mut active: Vec<AccessToken> = tokens
+            .iter()
+            .filter(|t| t.status(today).is_active())
+            .cloned()
+            .collect();
+        let mut inactive: Vec<AccessToken> = tokens
+            .iter()
+            .filter(|t| !t.status(today).is_active())
+            .cloned()
+            .collect();
+        // Soonest expiry first: that is what needs attention.
+        active.sort_by_key(|t| (t.expires_at.is_none(), t.expires_at, t.id));
+        inactive.sort_by_key(|t| std::cmp::Reverse((t.expires_at, t.id)));
+        let expiring = active
+            .iter()
+            .filter(
+                |t| matches!(t.status(today), TokenStatus::Active { days_left: Some(n) } if n <= 7),
+            )
+            .count();
+        let read_only = session.read_only_reason();
+        let (on_rotate, on_revoke) = if read_only.is_none() {
+            let d1 = dialog.clone();
+            let d2 = dialog.clone();
+            (
+                Some(Callback::from(move |t: AccessToken| {
+                    d1.set(Dialog::Rotate(t))
+                })),
+                Some(Callback::from(move |t: AccessToken| {
+                    d2.set(Dialog::Revoke(t))
+                })),
+            )
+        } else {
+            (None, None)
+        };
+        html! {
+            <>
+                {
+                    if expiring > 0 {
+                        html! { <div class="banner banner-warning" role="status" data-testid="expiring-soon">
+                            { format!("{expiring} active token{} expire{} within 7 days. Rotate {} before it stops working.",
+                                if expiring == 1 { "" } else { "s" }, if expiring == 1 { "s" } else { "" }, if expiring == 1 { "it" } else { "them" }) }
+                        </div> }
+                    } else { html! {} }
+                }
+                {
+                    if active.is_empty() {
+                        html! { <div class="empty" data-testid="no-active-tokens"><p>{ "This project has no active access tokens." }</p></div> }
+                    } else {
+                        html! { <TokenTable tokens={active} {today} caption="Active tokens" testid="active-tokens"
+                            on_rotate={on_rotate} on_revoke={on_revoke} actions_disabled={read_only.clone().map(AttrValue::from)} /> }
+                    }
+                }
+                {
+                    if inactive.is_empty() { html! {} } else {
+                        html! { <TokenTable tokens={inactive} {today} caption="Inactive tokens (revoked or expired)" testid="inactive-tokens" /> }
+                    }
+                }
+            </>
+        }
+    });
+
+    // Page header, dialogs: need the loaded project.
+    let (header, dialogs) = match &*load {
+        Load::Ready(data) => {
+            let p = &data.project;
+            let read_only = session.read_only_reason();
+            let can_create = data.tokens.is_some() && read_only.is_none();
+            let open_create = {
+                let dialog = dialog.clone();
+                Callback::from(move |_: MouseEvent| dialog.set(Dialog::Create))
+            };
+            let settings = format!("{}/-/settings/access_tokens", p.web_url);
+            let header = html! {
+                <div class="page-head">
+                    <div>
+                        <p class="crumbs"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>>{ " / " }</p>
+                        <h1 data-testid="project-title">{ if p.name_with_namespace.is_empty() { &p.name } else { &p.name_with_namespace } }</h1>
+                        <p class="muted">
+                            <span class="mono">{ &p.path_with_namespace }</span>
+                            { " · " }
+                            { match (data.caller.admin, data.caller.role) {
+                                (_, Some(r)) => format!("you are {}", r.label()),
+                                (true, None) => "you are an administrator".into(),
+                                _ => String::new(),
+                            } }
+                            { if p.web_url.is_empty() { html! {} } else { html! { <>{ " · " }<a href={settings} target="_blank" rel="noopener noreferrer">{ "Open in GitLab" }</a></> } } }
+                        </p>
+                    </div>
+                    {
+                        if data.tokens.is_some() {
+                            html! {
+                                <button type="button" class="btn btn-primary" data-testid="new-token" disabled={!can_create}
+                                    title={read_only.clone()} onclick={open_create}>{ "New token" }</button>
+                            }
+                        } else { html! {} }
+                    }
+                </div>
+            };
+            let reveal = |heading: &'static str| {
+                let reveal = ctx.reveal.clone();
+                let dialog = dialog.clone();
+                let gitlab = session.client.gitlab().clone();
+                let project = p.clone();
+                Callback::from(move |created: CreatedToken| {
+                    dialog.set(Dialog::None);
+                    reveal.emit(Reveal {
+                        heading,
+                        created,
+                        gitlab: gitlab.clone(),
+                        project: project.clone(),
+                    });
+                })
+            };
+            let on_revoked = {
+                let dialog = dialog.clone();
+                let dispatch = ctx.dispatch.clone();
+                Callback::from(move |name: String| {
+                    dialog.set(Dialog::None);
+                    dispatch.emit(Action::TokensChanged);
+                    dispatch.emit(Action::Notify(format!(
+                        "Revoked \u{201c}{name}\u{201d}. It no longer works."
+                    )));
+                })
+            };
+            let dialogs = match &*dialog {
+                Dialog::None => html! {},
+                Dialog::Create => html! {
+                    <CreateDialog session={session.clone()} project={p.clone()} caller={data.caller}
+                        on_close={close.clone()} on_created={reveal("Token created")} />
+                },
+                Dialog::Rotate(t) => html! {
+                    <RotateDialog session={session.clone()} project={p.clone()} token={t.clone()}
+                        on_close={close.clone()} on_rotated={reveal("Token rotated")} />
+                },
+                Dialog::Revoke(t) => html! {
+                    <RevokeDialog session={session.clone()} project={p.clone()} token={t.clone()}
+                        on_close={close.clone()} on_revoked={on_revoked} />
+                },
+            };
+            (header, dialogs)
+        }
+        _ => (
+            html! { <div class="page-head"><p class="crumbs"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>></p></div> },
+            html! {},
+        ),
+    };
+    let read_only_banner = session.read_only_reason().map(|r| {
+        html! {
+            <div class="banner banner-info" role="status" data-testid="read-only">{ r }</div>
+        }
+    });
+    html! {
+        <section class="page" data-testid="tokens-page">
+            { header }
+            { read_only_banner.unwrap_or_default() }
+            { body }
+            { dialogs }
+        </section>
+    }
+}

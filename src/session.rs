@@ -1,0 +1,114 @@
+//! Signing in: check the credential against `/user` and `/personal_access_tokens/self`, learn the
+//! instance version, and keep all of it in memory only.
+
+use crate::client::Client;
+use crate::transport::Transport;
+use domain::error::ErrorKind;
+use domain::models::{AccessToken, User, Version};
+use domain::request;
+use domain::{ApiError, GitLabUrl, Secret};
+use std::rc::Rc;
+
+pub struct Session {
+    pub client: Client,
+    pub user: User,
+    /// The signing-in token's own record; None for tokens GitLab cannot describe (OAuth, or
+    /// instances older than 15.5).
+    pub token_info: Option<AccessToken>,
+    pub version: Version,
+}
+
+impl PartialEq for Session {
+    fn eq(&self, other: &Self) -> bool {
+        self.client == other.client && self.user == other.user
+    }
+}
+
+impl Session {
+    /// Scopes that allow writes; without them the page is read-only.
+    pub fn can_write(&self) -> bool {
+        self.token_info
+            .as_ref()
+            .is_none_or(|t| t.scopes.iter().any(|s| s == "api"))
+    }
+
+    pub fn read_only_reason(&self) -> Option<String> {
+        if self.can_write() {
+            return None;
+        }
+        let scopes = self
+            .token_info
+            .as_ref()
+            .map(|t| t.scopes.join(", "))
+            .unwrap_or_default();
+        Some(format!(
+            "Read-only: your token has the scopes {scopes}. Creating, rotating and revoking tokens needs a token with the api scope."
+        ))
+    }
+
+    /// Planner arrived in GitLab 17.7.
+    pub fn planner_supported(&self) -> bool {
+        self.version.at_least(17, 7)
+    }
+
+    /// Choosing the new expiry on rotation arrived in 16.6; before, GitLab always gives 7 days.
+    pub fn rotate_expiry_supported(&self) -> bool {
+        self.version.at_least(16, 6)
+    }
+}
+
+/// What the connect form sends.
+pub struct Credentials {
+    pub url: String,
+    pub token: Secret,
+}
+
+pub async fn connect(
+    creds: Credentials,
+    transport: Rc<dyn Transport>,
+) -> Result<Session, ConnectError> {
+    let gitlab = GitLabUrl::parse(&creds.url).map_err(ConnectError::Url)?;
+    let token_text = creds.token.expose().trim();
+    if token_text.is_empty() {
+        return Err(ConnectError::Token("Paste a personal access token.".into()));
+    }
+    if token_text.contains(char::is_whitespace) {
+        return Err(ConnectError::Token(
+            "A token has no spaces or line breaks: check what was pasted.".into(),
+        ));
+    }
+    let token = Secret::new(token_text.to_string());
+    drop(creds.token);
+    let client = Client::new(gitlab, token, transport);
+    let user: User = client.get(&request::current_user()).await.map_err(|e| match e.kind {
+        ErrorKind::Unauthorized => ConnectError::Token(
+            "GitLab did not accept this token: it is unknown, expired or revoked.".into(),
+        ),
+        ErrorKind::InsufficientScope => ConnectError::Token(
+            "This token cannot read your user profile: give it the api, read_api or read_user scope.".into(),
+        ),
+        _ => ConnectError::Api(e),
+    })?;
+    // Only PATs can describe themselves; anything else (400 for OAuth, 404 before 15.5) just
+    // means the scopes are unknown, and GitLab will still refuse what the token cannot do.
+    let token_info = client.get::<AccessToken>(&request::token_self()).await.ok();
+    let version = client
+        .get::<Version>(&request::version())
+        .await
+        .unwrap_or(Version {
+            version: String::new(),
+        });
+    Ok(Session {
+        client,
+        user,
+        token_info,
+        version,
+    })
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConnectError {
+    Url(String),
+    Token(String),
+    Api(ApiError),
+}

@@ -1,0 +1,23 @@
+//! Dates as the user sees them. GitLab's expiry rules are in UTC, so "today" is the UTC date.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// `2026-11-21`: unambiguous in every locale, and what GitLab itself shows for expiry dates.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// "today", "yesterday", "5 days ago", or the date for anything older than a month.
+pub fn relative(t: DateTime<Utc>, today: NaiveDate) -> String {
+    let day = t.date_naive();
+    match (today - day).num_days() {
+        i64::MIN..=0 => "today".into(),
+        1 => "yesterday".into(),
+        n @ 2..=30 => format!("{n} days ago"),
+        _ => date(day),
+    }
+}

@@ -1,0 +1,89 @@
+//! The only place that touches the network. A trait so browser tests can swap in canned
+//! responses; the real one is a thin layer over `fetch` (gloo-net).
+
+use domain::request::Method;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// Response headers the app reads: the pagination set GitLab exposes through CORS.
+pub const READ_HEADERS: [&str; 7] = [
+    "link",
+    "x-page",
+    "x-per-page",
+    "x-next-page",
+    "x-prev-page",
+    "x-total",
+    "x-total-pages",
+];
+
+pub struct RawRequest<'a> {
+    pub method: Method,
+    pub url: String,
+    /// The user's credential, sent as `PRIVATE-TOKEN`.
+    pub token: &'a str,
+    pub json_body: Option<String>,
+}
+
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+pub trait Transport {
+    /// `Err` carries the browser's description of a failure without a response (network, CORS).
+    fn send<'a>(&'a self, req: RawRequest<'a>) -> LocalFuture<'a, Result<RawResponse, String>>;
+}
+
+/// `fetch` without cookies or caching: GitLab's CORS rules allow no credentials, and token lists
+/// must never come from a stale cache.
+pub struct BrowserTransport;
+
+impl Transport for BrowserTransport {
+    fn send<'a>(&'a self, req: RawRequest<'a>) -> LocalFuture<'a, Result<RawResponse, String>> {
+        Box::pin(async move {
+            use gloo_net::http::{Method as M, RequestBuilder};
+            let method = match req.method {
+                Method::Get => M::GET,
+                Method::Post => M::POST,
+                Method::Delete => M::DELETE,
+            };
+            let builder = RequestBuilder::new(&req.url)
+                .method(method)
+                .credentials(web_sys::RequestCredentials::Omit)
+                .cache(web_sys::RequestCache::NoStore)
+                .header("PRIVATE-TOKEN", req.token);
+            let request = match req.json_body {
+                Some(body) => builder
+                    .header("Content-Type", "application/json")
+                    .body(body),
+                None => builder.build(),
+            }
+            .map_err(|e| e.to_string())?;
+            let response = request.send().await.map_err(|e| e.to_string())?;
+            let headers = response.headers();
+            let headers = READ_HEADERS
+                .iter()
+                .filter_map(|name| headers.get(name).map(|v| (*name, v)))
+                .collect();
+            let status = response.status();
+            let body = response.text().await.map_err(|e| e.to_string())?;
+            Ok(RawResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
