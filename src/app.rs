@@ -115,6 +115,12 @@ fn Shell(props: &ShellProps) -> Html {
                 <Header session={state.session.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
                 <main id="main" class="main">
                     {
+                        match state.session.as_ref().and_then(|s| s.read_only_reason()) {
+                            Some(reason) => html! { <div class="banner banner-info" role="status" data-testid="read-only">{ reason }</div> },
+                            None => html! {},
+                        }
+                    }
+                    {
                         match &state.session {
                             None => html! { <ConnectPage /> },
                             Some(_) => html! { <Switch<Route> render={switch} /> },

@@ -39,10 +39,7 @@ async fn fetch(session: Rc<Session>, project: ProjectRef) -> Result<PageData, Ap
         Ok(m) => m.access_level,
         // Not a member: only an admin can be here, and admins need no role.
         Err(e) if e.kind == ErrorKind::NotFound => None,
-        Err(e) if admin => {
-            let _ = e;
-            None
-        }
+        Err(_) if admin => None,
         Err(e) => return Err(e),
     };
     let caller = Caller { role, admin };
@@ -300,15 +297,9 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
             html! {},
         ),
     };
-    let read_only_banner = session.read_only_reason().map(|r| {
-        html! {
-            <div class="banner banner-info" role="status" data-testid="read-only">{ r }</div>
-        }
-    });
     html! {
         <section class="page" data-testid="tokens-page">
             { header }
-            { read_only_banner.unwrap_or_default() }
             { body }
             { dialogs }
         </section>
