@@ -4,7 +4,7 @@
 use crate::clipboard;
 use crate::components::modal::Modal;
 use domain::models::{CreatedToken, Project};
-use domain::snippets;
+use domain::snippets::{self, Shown};
 use domain::GitLabUrl;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -40,7 +40,6 @@ enum CopyState {
     Failed(&'static str),
 }
 
-const MASK: &str = "••••••••••••••••••••";
 const SECRET_ID: &str = "reveal-secret";
 
 #[component]
@@ -129,20 +128,17 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
             }
         })
     };
-    let snippet_for = |token: &str| {
-        snippets::project_token(
-            &r.gitlab,
-            r.project.id,
-            &r.project.http_url_to_repo,
-            &meta.scopes,
-            token,
-        )
-    };
-    let visible = snippet_for(if *shown {
-        r.created.token.expose()
-    } else {
-        MASK
-    });
+    let visible = snippets::project_token(
+        &r.gitlab,
+        r.project.id,
+        &r.project.http_url_to_repo,
+        &meta.scopes,
+        if *shown {
+            Shown::Secret(r.created.token.expose())
+        } else {
+            Shown::Masked
+        },
+    );
     let status = match &*copy {
         CopyState::Idle => html! {},
         CopyState::Copied(what) => {
@@ -184,7 +180,7 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
                             { for visible.iter().enumerate().map(|(i, s)| {
                                 let title = s.title;
                                 let copy_snippet = copy_text("command", Rc::new(move |r: &Reveal| {
-                                    snippets::project_token(&r.gitlab, r.project.id, &r.project.http_url_to_repo, &r.created.meta.scopes, r.created.token.expose())
+                                    snippets::project_token(&r.gitlab, r.project.id, &r.project.http_url_to_repo, &r.created.meta.scopes, Shown::Secret(r.created.token.expose()))
                                         .into_iter().nth(i).map(|s| s.text).unwrap_or_default()
                                 }));
                                 html! {

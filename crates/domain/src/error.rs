@@ -35,7 +35,10 @@ impl Field {
         let m = message.to_ascii_lowercase();
         if m.contains("expiration date") || m.contains("expires_at") || m.contains("expires at") {
             Some(Field::ExpiresAt)
-        } else if m.contains("access level") || m.contains("access_level") || m.contains("owner access") {
+        } else if m.contains("access level")
+            || m.contains("access_level")
+            || m.contains("owner access")
+        {
             Some(Field::AccessLevel)
         } else if m.starts_with("scope") || m.contains(" scopes ") {
             Some(Field::Scopes)
@@ -92,16 +95,29 @@ impl ApiError {
         if !detail.is_empty() {
             message.push_str(&format!(" ({})", truncate(detail)));
         }
-        ApiError { kind: ErrorKind::Network, status: None, message, fields: Vec::new() }
+        ApiError {
+            kind: ErrorKind::Network,
+            status: None,
+            message,
+            fields: Vec::new(),
+        }
     }
 
     pub fn unexpected(message: impl Into<String>) -> Self {
-        ApiError { kind: ErrorKind::Unexpected, status: None, message: message.into(), fields: Vec::new() }
+        ApiError {
+            kind: ErrorKind::Unexpected,
+            status: None,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// The message for `field`, if GitLab sent one.
     pub fn field(&self, field: Field) -> Option<&str> {
-        self.fields.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     /// A sentence for a banner: what happened and what to do.
@@ -150,7 +166,11 @@ fn kind_for(status: u16) -> ErrorKind {
 /// Removes the `"400 Bad request - "` style prefix that `bad_request!` and `forbidden!` add.
 fn strip_status_prefix(message: &str) -> &str {
     let m = message.trim();
-    let Some(rest) = m.get(..3).filter(|p| p.bytes().all(|b| b.is_ascii_digit())).map(|_| &m[3..]) else {
+    let Some(rest) = m
+        .get(..3)
+        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        .map(|_| &m[3..])
+    else {
         return m;
     };
     match rest.split_once(" - ") {
@@ -194,9 +214,11 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
                         let mut parts = Vec::new();
                         for (attr, v) in map {
                             let texts: Vec<String> = match v {
-                                serde_json::Value::Array(a) => {
-                                    a.iter().filter_map(|x| x.as_str()).map(str::to_string).collect()
-                                }
+                                serde_json::Value::Array(a) => a
+                                    .iter()
+                                    .filter_map(|x| x.as_str())
+                                    .map(str::to_string)
+                                    .collect(),
                                 serde_json::Value::String(s) => vec![s.clone()],
                                 _ => vec![],
                             };
@@ -221,8 +243,17 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
         }
         None => body.trim().to_string(),
     };
-    let message = if message.is_empty() { default_message(status) } else { truncate(&message) };
-    ApiError { kind, status: Some(status), message, fields }
+    let message = if message.is_empty() {
+        default_message(status)
+    } else {
+        truncate(&message)
+    };
+    ApiError {
+        kind,
+        status: Some(status),
+        message,
+        fields,
+    }
 }
 
 fn capitalise(s: &str) -> String {
@@ -275,8 +306,14 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Invalid);
         assert_eq!(e.field(Field::Name), Some("name is missing"));
         assert_eq!(e.field(Field::Scopes), Some("scopes is missing"));
-        let e = classify_error(400, r#"{"error":"access_level does not have a valid value"}"#);
-        assert_eq!(e.field(Field::AccessLevel), Some("access_level does not have a valid value"));
+        let e = classify_error(
+            400,
+            r#"{"error":"access_level does not have a valid value"}"#,
+        );
+        assert_eq!(
+            e.field(Field::AccessLevel),
+            Some("access_level does not have a valid value")
+        );
     }
 
     #[test]
@@ -286,7 +323,10 @@ mod tests {
             r#"{"message":"400 Bad request - Expiration date must be before 2027-11-22"}"#,
         );
         assert_eq!(e.message, "Expiration date must be before 2027-11-22");
-        assert_eq!(e.field(Field::ExpiresAt), Some("Expiration date must be before 2027-11-22"));
+        assert_eq!(
+            e.field(Field::ExpiresAt),
+            Some("Expiration date must be before 2027-11-22")
+        );
         let e = classify_error(
             400,
             r#"{"message":"400 Bad request - Access level of the token contains permissions not held by the creating user"}"#,
@@ -296,7 +336,10 @@ mod tests {
             400,
             r#"{"message":"400 Bad request - User does not have permission to create project access token"}"#,
         );
-        assert_eq!(e.message, "User does not have permission to create project access token");
+        assert_eq!(
+            e.message,
+            "User does not have permission to create project access token"
+        );
         assert!(e.fields.is_empty());
         let e = classify_error(400, r#"{"message":"400 Bad request"}"#);
         assert_eq!(e.message, "400 Bad request");
@@ -304,7 +347,10 @@ mod tests {
 
     #[test]
     fn message_objects_and_plain_texts() {
-        let e = classify_error(400, r#"{"message":{"title":["can't be blank"],"key":["is invalid"]}}"#);
+        let e = classify_error(
+            400,
+            r#"{"message":{"title":["can't be blank"],"key":["is invalid"]}}"#,
+        );
         assert_eq!(e.message, "Key is invalid; title can't be blank");
         let e = classify_error(
             429,
@@ -313,12 +359,18 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert!(e.message.starts_with("This endpoint"));
         let e = classify_error(429, "Retry later\n");
-        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::RateLimited, "Retry later"));
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::RateLimited, "Retry later")
+        );
         let e = classify_error(401, r#"{"message":"401 Unauthorized"}"#);
         assert_eq!(e.kind, ErrorKind::Unauthorized);
         assert!(e.summary().contains("expired or revoked"));
         let e = classify_error(502, "");
-        assert_eq!((e.kind, e.message.as_str()), (ErrorKind::Server, "HTTP 502"));
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Server, "HTTP 502")
+        );
         let e = classify_error(500, &"x".repeat(5000));
         assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 1);
     }
@@ -340,11 +392,20 @@ mod tests {
             #[allow(dead_code)]
             id: u64,
         }
-        let err = decode::<T>(201, r#"{"token":"glpat-secretsecretsecret12","id":"x"}"#).unwrap_err();
+        let err =
+            decode::<T>(201, r#"{"token":"glpat-secretsecretsecret12","id":"x"}"#).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unexpected);
         assert!(!err.message.contains("glpat"), "{}", err.message);
         assert!(decode::<T>(200, r#"{"id":3,"extra":true}"#).is_ok());
-        assert_eq!(decode::<T>(404, r#"{"message":"404 Project Not Found"}"#).unwrap_err().kind, ErrorKind::NotFound);
-        assert_eq!(decode::<T>(200, "<html>").unwrap_err().kind, ErrorKind::Unexpected);
+        assert_eq!(
+            decode::<T>(404, r#"{"message":"404 Project Not Found"}"#)
+                .unwrap_err()
+                .kind,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            decode::<T>(200, "<html>").unwrap_err().kind,
+            ErrorKind::Unexpected
+        );
     }
 }

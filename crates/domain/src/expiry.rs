@@ -33,7 +33,8 @@ pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 pub fn add_days(day: NaiveDate, days: u32) -> NaiveDate {
-    day.checked_add_days(Days::new(days.into())).unwrap_or(NaiveDate::MAX)
+    day.checked_add_days(Days::new(days.into()))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 impl ExpiryChoice {
@@ -98,13 +99,17 @@ mod tests {
             let r = ExpiryChoice::Custom(input.into()).resolve(today);
             assert_eq!(r.is_ok(), ok, "{input:?} gave {r:?}");
         }
-        let err = ExpiryChoice::Custom("2027-11-22".into()).resolve(today).unwrap_err();
+        let err = ExpiryChoice::Custom("2027-11-22".into())
+            .resolve(today)
+            .unwrap_err();
         assert!(err.contains("2027-11-21"), "{err}");
     }
 
     #[test]
     fn leap_years_and_overflow_do_not_panic() {
         assert_eq!(window(d("2028-02-29")).1, d("2029-02-28"));
-        assert!(ExpiryChoice::Preset(u32::MAX).resolve(d("2026-01-01")).is_err());
+        assert!(ExpiryChoice::Preset(u32::MAX)
+            .resolve(d("2026-01-01"))
+            .is_err());
     }
 }

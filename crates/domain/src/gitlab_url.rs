@@ -34,7 +34,9 @@ impl GitLabUrl {
             None => (rest, ""),
         };
         if authority.contains('@') {
-            return Err("Leave credentials out of the address; the token goes in its own field.".into());
+            return Err(
+                "Leave credentials out of the address; the token goes in its own field.".into(),
+            );
         }
         let (host, port) = split_port(authority)?;
         if !valid_host(host) {
@@ -48,12 +50,18 @@ impl GitLabUrl {
             );
         }
         let mut path = path.trim_end_matches('/');
-        path = path.strip_suffix("/api/v4").unwrap_or(path).trim_end_matches('/');
+        path = path
+            .strip_suffix("/api/v4")
+            .unwrap_or(path)
+            .trim_end_matches('/');
         if path.contains(char::is_whitespace) {
             return Err("The address must not contain spaces.".into());
         }
         let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-        Ok(GitLabUrl { base: format!("{scheme}://{host}{port}{path}"), host })
+        Ok(GitLabUrl {
+            base: format!("{scheme}://{host}{port}{path}"),
+            host,
+        })
     }
 
     /// The instance root, e.g. for clone URLs and links to GitLab pages.
@@ -80,7 +88,9 @@ impl fmt::Display for GitLabUrl {
 fn split_port(authority: &str) -> Result<(&str, Option<u16>), String> {
     // IPv6 literals carry colons inside brackets; only a colon after `]` starts a port.
     let colon = if authority.starts_with('[') {
-        authority.find(']').and_then(|end| authority[end..].find(':').map(|i| end + i))
+        authority
+            .find(']')
+            .and_then(|end| authority[end..].find(':').map(|i| end + i))
     } else {
         authority.rfind(':')
     };
@@ -98,7 +108,10 @@ fn split_port(authority: &str) -> Result<(&str, Option<u16>), String> {
 
 fn valid_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+        return !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
     }
     !host.is_empty()
         && host.len() <= 253
@@ -120,17 +133,33 @@ mod tests {
         let cases = [
             ("https://gitlab.com", "https://gitlab.com"),
             ("gitlab.example.com/", "https://gitlab.example.com"),
-            ("HTTPS://GitLab.Example.com/gitlab/", "https://gitlab.example.com/gitlab"),
-            ("https://gitlab.example.com/api/v4/", "https://gitlab.example.com"),
+            (
+                "HTTPS://GitLab.Example.com/gitlab/",
+                "https://gitlab.example.com/gitlab",
+            ),
+            (
+                "https://gitlab.example.com/api/v4/",
+                "https://gitlab.example.com",
+            ),
             ("http://localhost:3000", "http://localhost:3000"),
             ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
             ("http://[::1]:3000", "http://[::1]:3000"),
-            ("https://gitlab.example.com:8443", "https://gitlab.example.com:8443"),
+            (
+                "https://gitlab.example.com:8443",
+                "https://gitlab.example.com:8443",
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(GitLabUrl::parse(input).map(|u| u.base().to_string()), Ok(want.into()), "{input}");
+            assert_eq!(
+                GitLabUrl::parse(input).map(|u| u.base().to_string()),
+                Ok(want.into()),
+                "{input}"
+            );
         }
-        assert_eq!(GitLabUrl::parse("https://x.io/").unwrap().api_root(), "https://x.io/api/v4");
+        assert_eq!(
+            GitLabUrl::parse("https://x.io/").unwrap().api_root(),
+            "https://x.io/api/v4"
+        );
     }
 
     #[test]

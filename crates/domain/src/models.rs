@@ -21,7 +21,8 @@ where
 fn lenient_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
     Ok(v.as_ref().and_then(|v| v.as_str()).and_then(|s| {
-        s.get(..10).and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        s.get(..10)
+            .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
     }))
 }
 
@@ -35,7 +36,9 @@ fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<U
 
 fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AccessLevel>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(v.and_then(|v| v.as_u64()).and_then(|l| u8::try_from(l).ok()).and_then(AccessLevel::covering))
+    Ok(v.and_then(|v| v.as_u64())
+        .and_then(|l| u8::try_from(l).ok())
+        .and_then(AccessLevel::covering))
 }
 
 /// `GET /user`.
@@ -113,7 +116,9 @@ pub enum TokenStatus {
     Revoked,
     Expired,
     /// Usable; `days_left` counts to `expires_at`, at whose midnight UTC it stops working.
-    Active { days_left: Option<i64> },
+    Active {
+        days_left: Option<i64>,
+    },
 }
 
 /// Tokens that end within this many days are flagged.
@@ -238,15 +243,45 @@ mod tests {
     #[test]
     fn status_follows_gitlab_midnight_rule() {
         let today = d("2026-11-21");
-        assert_eq!(token(Some("2026-11-22"), true, false).status(today), TokenStatus::Active { days_left: Some(1) });
-        assert_eq!(token(Some("2026-11-21"), true, false).status(today), TokenStatus::Expired);
-        assert_eq!(token(Some("2027-01-01"), false, false).status(today), TokenStatus::Expired);
-        assert_eq!(token(Some("2027-01-01"), false, true).status(today), TokenStatus::Revoked);
+        assert_eq!(
+            token(Some("2026-11-22"), true, false).status(today),
+            TokenStatus::Active { days_left: Some(1) }
+        );
+        assert_eq!(
+            token(Some("2026-11-21"), true, false).status(today),
+            TokenStatus::Expired
+        );
+        assert_eq!(
+            token(Some("2027-01-01"), false, false).status(today),
+            TokenStatus::Expired
+        );
+        assert_eq!(
+            token(Some("2027-01-01"), false, true).status(today),
+            TokenStatus::Revoked
+        );
         assert_eq!(token(None, true, false).status(today).label(), "no expiry");
-        assert_eq!(token(Some("2026-11-26"), true, false).status(today).label(), "expires in 5 days");
-        assert_eq!(token(Some("2026-11-26"), true, false).status(today).severity(), "urgent");
-        assert_eq!(token(Some("2026-12-11"), true, false).status(today).severity(), "warning");
-        assert_eq!(token(Some("2027-06-01"), true, false).status(today).severity(), "ok");
+        assert_eq!(
+            token(Some("2026-11-26"), true, false).status(today).label(),
+            "expires in 5 days"
+        );
+        assert_eq!(
+            token(Some("2026-11-26"), true, false)
+                .status(today)
+                .severity(),
+            "urgent"
+        );
+        assert_eq!(
+            token(Some("2026-12-11"), true, false)
+                .status(today)
+                .severity(),
+            "warning"
+        );
+        assert_eq!(
+            token(Some("2027-06-01"), true, false)
+                .status(today)
+                .severity(),
+            "ok"
+        );
     }
 
     #[test]

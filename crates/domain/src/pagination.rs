@@ -55,7 +55,11 @@ impl PageInfo {
         let next_page = match header("x-next-page") {
             Some(v) => v.trim().parse().ok(),
             None => link_page(&link, "next").or_else(|| {
-                if link.is_empty() && total_pages.is_none() && count >= per_page as usize && count > 0 {
+                if link.is_empty()
+                    && total_pages.is_none()
+                    && count >= per_page as usize
+                    && count > 0
+                {
                     Some(page + 1)
                 } else {
                     total_pages.filter(|t| page < *t).map(|_| page + 1)
@@ -66,7 +70,14 @@ impl PageInfo {
             Some(v) => v.trim().parse().ok(),
             None => link_page(&link, "prev").or(if page > 1 { Some(page - 1) } else { None }),
         };
-        PageInfo { page, per_page, next_page, prev_page, total, total_pages }
+        PageInfo {
+            page,
+            per_page,
+            next_page,
+            prev_page,
+            total,
+            total_pages,
+        }
     }
 }
 
@@ -76,8 +87,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn headers(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect();
         move |k| map.get(&k.to_ascii_lowercase()).cloned()
     }
 
@@ -92,8 +105,23 @@ mod tests {
             ("X-Total-Pages", "3"),
         ]);
         let p = PageInfo::from_headers(h, 2, 20, 20);
-        assert_eq!(p, PageInfo { page: 2, per_page: 20, next_page: Some(3), prev_page: Some(1), total: Some(45), total_pages: Some(3) });
-        let last = PageInfo::from_headers(headers(&[("X-Page", "3"), ("X-Next-Page", ""), ("X-Prev-Page", "2")]), 3, 20, 5);
+        assert_eq!(
+            p,
+            PageInfo {
+                page: 2,
+                per_page: 20,
+                next_page: Some(3),
+                prev_page: Some(1),
+                total: Some(45),
+                total_pages: Some(3)
+            }
+        );
+        let last = PageInfo::from_headers(
+            headers(&[("X-Page", "3"), ("X-Next-Page", ""), ("X-Prev-Page", "2")]),
+            3,
+            20,
+            5,
+        );
         assert_eq!(last.next_page, None);
     }
 
@@ -103,7 +131,12 @@ mod tests {
         let p = PageInfo::from_headers(headers(&[("Link", link)]), 2, 2, 2);
         assert_eq!(p.next_page, Some(3));
         assert_eq!(p.prev_page, Some(1));
-        let p = PageInfo::from_headers(headers(&[("Link", r#"<https://x/?page=1>; rel="first""#)]), 4, 2, 2);
+        let p = PageInfo::from_headers(
+            headers(&[("Link", r#"<https://x/?page=1>; rel="first""#)]),
+            4,
+            2,
+            2,
+        );
         assert_eq!(p.next_page, None);
     }
 
@@ -113,6 +146,9 @@ mod tests {
         assert_eq!(PageInfo::from_headers(&none, 1, 20, 20).next_page, Some(2));
         assert_eq!(PageInfo::from_headers(&none, 1, 20, 19).next_page, None);
         assert_eq!(PageInfo::from_headers(&none, 1, 20, 0).next_page, None);
-        assert_eq!(PageInfo::from_headers(headers(&[("X-Page", "nonsense")]), 1, 20, 3).page, 1);
+        assert_eq!(
+            PageInfo::from_headers(headers(&[("X-Page", "nonsense")]), 1, 20, 3).page,
+            1
+        );
     }
 }

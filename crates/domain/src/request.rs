@@ -10,7 +10,11 @@ use std::fmt;
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value can never add a path
 /// segment or a query parameter.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 pub fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, COMPONENT).to_string()
@@ -44,7 +48,12 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     fn get(path: String) -> Self {
-        ApiRequest { method: Method::Get, path, query: Vec::new(), body: None }
+        ApiRequest {
+            method: Method::Get,
+            path,
+            query: Vec::new(),
+            body: None,
+        }
     }
 
     fn with_query(mut self, key: &'static str, value: impl ToString) -> Self {
@@ -67,7 +76,10 @@ impl ApiRequest {
 
     /// The query value for `key`, for tests and for pagination bookkeeping.
     pub fn query_value(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -131,7 +143,8 @@ pub fn projects(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -
     if !search.is_empty() {
         req = req.with_query("search", search);
     }
-    req.with_query("page", page.max(1)).with_query("per_page", per_page.clamp(1, 100))
+    req.with_query("page", page.max(1))
+        .with_query("per_page", per_page.clamp(1, 100))
 }
 
 pub fn project(project: &ProjectRef) -> ApiRequest {
@@ -158,7 +171,8 @@ pub fn project_tokens(project: &ProjectRef, state: Option<TokenState>, page: u32
         };
         req = req.with_query("state", s);
     }
-    req.with_query("page", page.max(1)).with_query("per_page", PER_PAGE)
+    req.with_query("page", page.max(1))
+        .with_query("per_page", PER_PAGE)
 }
 
 pub fn project_token(project: &ProjectRef, token_id: u64) -> ApiRequest {
@@ -187,7 +201,11 @@ pub fn create_project_token(project: &ProjectRef, body: &CreateProjectToken) -> 
 
 /// Rotation. `expires_at` is sent only when chosen: GitLab before 16.6 ignores it and always
 /// gives the new token seven days.
-pub fn rotate_project_token(project: &ProjectRef, token_id: u64, expires_at: Option<NaiveDate>) -> ApiRequest {
+pub fn rotate_project_token(
+    project: &ProjectRef,
+    token_id: u64,
+    expires_at: Option<NaiveDate>,
+) -> ApiRequest {
     ApiRequest {
         method: Method::Post,
         path: format!("/projects/{project}/access_tokens/{token_id}/rotate"),
@@ -221,7 +239,10 @@ mod tests {
         assert_eq!(ProjectRef::parse("  "), None);
         let evil = ProjectRef::Path("a/../../user?x=1#y".into());
         let path = project_tokens(&evil, None, 1).path;
-        assert_eq!(path, "/projects/a%2F..%2F..%2Fuser%3Fx%3D1%23y/access_tokens");
+        assert_eq!(
+            path,
+            "/projects/a%2F..%2F..%2Fuser%3Fx%3D1%23y/access_tokens"
+        );
     }
 
     #[test]
@@ -236,7 +257,10 @@ mod tests {
             req.url(&gl()),
             "https://gitlab.example.com/api/v4/projects?membership=true&min_access_level=40&simple=true&order_by=name&sort=asc&search=web%20%26%20api&page=1&per_page=100"
         );
-        assert_eq!(projects(AccessLevel::Maintainer, "", 2, 20).query_value("search"), None);
+        assert_eq!(
+            projects(AccessLevel::Maintainer, "", 2, 20).query_value("search"),
+            None
+        );
     }
 
     #[test]
@@ -264,11 +288,20 @@ mod tests {
         let p = ProjectRef::Id(7);
         let date = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         let r = rotate_project_token(&p, 9, Some(date));
-        assert_eq!((r.method, r.path.as_str()), (Method::Post, "/projects/7/access_tokens/9/rotate"));
-        assert_eq!(r.body, Some(serde_json::json!({"expires_at": "2027-01-01"})));
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            (Method::Post, "/projects/7/access_tokens/9/rotate")
+        );
+        assert_eq!(
+            r.body,
+            Some(serde_json::json!({"expires_at": "2027-01-01"}))
+        );
         assert_eq!(rotate_project_token(&p, 9, None).body, None);
         let d = revoke_project_token(&p, 9);
-        assert_eq!((d.method, d.path.as_str(), d.body), (Method::Delete, "/projects/7/access_tokens/9", None));
+        assert_eq!(
+            (d.method, d.path.as_str(), d.body),
+            (Method::Delete, "/projects/7/access_tokens/9", None)
+        );
         let l = project_tokens(&p, Some(TokenState::Inactive), 3);
         assert_eq!(l.query_value("state"), Some("inactive"));
         assert_eq!(l.query_value("page"), Some("3"));

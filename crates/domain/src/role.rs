@@ -96,7 +96,10 @@ impl Caller {
     }
 
     pub fn can_manage_project_tokens(self) -> bool {
-        self.admin || self.role.is_some_and(AccessLevel::can_manage_project_tokens)
+        self.admin
+            || self
+                .role
+                .is_some_and(AccessLevel::can_manage_project_tokens)
     }
 }
 
@@ -118,27 +121,47 @@ mod tests {
 
     #[test]
     fn maintainer_cannot_grant_owner_but_owner_and_admin_can() {
-        let maintainer = Caller { role: Some(AccessLevel::Maintainer), admin: false };
+        let maintainer = Caller {
+            role: Some(AccessLevel::Maintainer),
+            admin: false,
+        };
         assert!(maintainer.may_grant(AccessLevel::Maintainer));
         assert!(!maintainer.may_grant(AccessLevel::Owner));
-        let owner = Caller { role: Some(AccessLevel::Owner), admin: false };
+        let owner = Caller {
+            role: Some(AccessLevel::Owner),
+            admin: false,
+        };
         assert!(owner.may_grant(AccessLevel::Owner));
-        let admin = Caller { role: None, admin: true };
+        let admin = Caller {
+            role: None,
+            admin: true,
+        };
         assert!(admin.may_grant(AccessLevel::Owner));
         assert!(admin.can_manage_project_tokens());
     }
 
     #[test]
     fn grantable_roles_respect_ceiling_and_planner_support() {
-        let maintainer = Caller { role: Some(AccessLevel::Maintainer), admin: false };
+        let maintainer = Caller {
+            role: Some(AccessLevel::Maintainer),
+            admin: false,
+        };
         let roles = maintainer.grantable_roles(false);
         assert_eq!(roles.first(), Some(&AccessLevel::Guest));
         assert_eq!(roles.last(), Some(&AccessLevel::Maintainer));
         assert!(!roles.contains(&AccessLevel::Planner));
-        assert!(maintainer.grantable_roles(true).contains(&AccessLevel::Planner));
-        let developer = Caller { role: Some(AccessLevel::Developer), admin: false };
+        assert!(maintainer
+            .grantable_roles(true)
+            .contains(&AccessLevel::Planner));
+        let developer = Caller {
+            role: Some(AccessLevel::Developer),
+            admin: false,
+        };
         assert!(!developer.can_manage_project_tokens());
-        let stranger = Caller { role: None, admin: false };
+        let stranger = Caller {
+            role: None,
+            admin: false,
+        };
         assert!(stranger.grantable_roles(true).is_empty());
     }
 

@@ -98,7 +98,10 @@ mod tests {
     fn resource_scopes_exclude_user_and_admin_scopes() {
         let kind = TokenKind::ProjectAccessToken;
         for forbidden in ["read_user", "sudo", "admin_mode", "read_service_ping"] {
-            assert!(kind.scope(forbidden).is_none(), "{forbidden} must not be offered");
+            assert!(
+                kind.scope(forbidden).is_none(),
+                "{forbidden} must not be offered"
+            );
         }
         assert!(kind.scope("api").is_some());
         assert!(kind.scopes().iter().all(|s| !s.help.is_empty()));
@@ -108,6 +111,8 @@ mod tests {
     fn warns_about_write_registry_without_read() {
         let kind = TokenKind::ProjectAccessToken;
         assert_eq!(scope_warnings(kind, &["write_registry".into()]).len(), 1);
-        assert!(scope_warnings(kind, &["write_registry".into(), "read_registry".into()]).is_empty());
+        assert!(
+            scope_warnings(kind, &["write_registry".into(), "read_registry".into()]).is_empty()
+        );
     }
 }

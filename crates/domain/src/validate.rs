@@ -17,7 +17,10 @@ pub struct FieldErrors(pub Vec<(Field, String)>);
 
 impl FieldErrors {
     pub fn get(&self, field: Field) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -38,7 +41,9 @@ pub fn name(input: &str) -> Result<String, String> {
     }
     let chars = trimmed.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(format!("Use at most {MAX_NAME_CHARS} characters (now {chars})."));
+        return Err(format!(
+            "Use at most {MAX_NAME_CHARS} characters (now {chars})."
+        ));
     }
     if trimmed.chars().any(char::is_control) {
         return Err("Remove tabs, line breaks and other control characters.".into());
@@ -50,7 +55,9 @@ pub fn description(input: &str) -> Result<Option<String>, String> {
     let trimmed = input.trim();
     let chars = trimmed.chars().count();
     if chars > MAX_DESCRIPTION_CHARS {
-        return Err(format!("Use at most {MAX_DESCRIPTION_CHARS} characters (now {chars})."));
+        return Err(format!(
+            "Use at most {MAX_DESCRIPTION_CHARS} characters (now {chars})."
+        ));
     }
     Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
 }
@@ -60,7 +67,10 @@ pub fn scopes(kind: TokenKind, selected: &[String]) -> Result<Vec<String>, Strin
         return Err("Select at least one scope.".into());
     }
     if let Some(bad) = selected.iter().find(|s| kind.scope(s).is_none()) {
-        return Err(format!("\u{201c}{bad}\u{201d} is not a scope a {} can have.", kind.label()));
+        return Err(format!(
+            "\u{201c}{bad}\u{201d} is not a scope a {} can have.",
+            kind.label()
+        ));
     }
     // Catalog order, no duplicates: the request is stable whatever the click order.
     Ok(kind
@@ -71,7 +81,11 @@ pub fn scopes(kind: TokenKind, selected: &[String]) -> Result<Vec<String>, Strin
         .collect())
 }
 
-pub fn role(caller: Caller, role: Option<AccessLevel>, planner_supported: bool) -> Result<AccessLevel, String> {
+pub fn role(
+    caller: Caller,
+    role: Option<AccessLevel>,
+    planner_supported: bool,
+) -> Result<AccessLevel, String> {
     let role = role.ok_or("Choose a role.")?;
     if role == AccessLevel::Planner && !planner_supported {
         return Err("This GitLab version has no Planner role (it arrived in 17.7).".into());
@@ -79,14 +93,20 @@ pub fn role(caller: Caller, role: Option<AccessLevel>, planner_supported: bool) 
     if !caller.may_grant(role) {
         return Err(match role {
             AccessLevel::Owner => "Only Owners can create Owner tokens.".to_string(),
-            _ => format!("A token cannot have more access than you: choose {} or lower.", caller_label(caller)),
+            _ => format!(
+                "A token cannot have more access than you: choose {} or lower.",
+                caller_label(caller)
+            ),
         });
     }
     Ok(role)
 }
 
 fn caller_label(caller: Caller) -> &'static str {
-    caller.role.map(AccessLevel::label).unwrap_or("a lower role")
+    caller
+        .role
+        .map(AccessLevel::label)
+        .unwrap_or("a lower role")
 }
 
 /// What the create form holds, as typed.
@@ -127,7 +147,10 @@ pub struct FormContext {
 }
 
 /// Checks every field; returns the request or every problem at once.
-pub fn project_token(form: &TokenForm, ctx: &FormContext) -> Result<CreateProjectToken, FieldErrors> {
+pub fn project_token(
+    form: &TokenForm,
+    ctx: &FormContext,
+) -> Result<CreateProjectToken, FieldErrors> {
     let mut errors = FieldErrors::default();
     let name = name(&form.name);
     let description = description(&form.description);
@@ -135,13 +158,31 @@ pub fn project_token(form: &TokenForm, ctx: &FormContext) -> Result<CreateProjec
     let role = role(ctx.caller, form.role, ctx.planner_supported);
     let expires_at = form.expiry.resolve(ctx.today);
     errors.push(Field::Name, name.as_ref().map(|_| ()).map_err(Clone::clone));
-    errors.push(Field::Description, description.as_ref().map(|_| ()).map_err(Clone::clone));
-    errors.push(Field::Scopes, scopes.as_ref().map(|_| ()).map_err(Clone::clone));
-    errors.push(Field::AccessLevel, role.as_ref().map(|_| ()).map_err(Clone::clone));
-    errors.push(Field::ExpiresAt, expires_at.as_ref().map(|_| ()).map_err(Clone::clone));
+    errors.push(
+        Field::Description,
+        description.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
+    errors.push(
+        Field::Scopes,
+        scopes.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
+    errors.push(
+        Field::AccessLevel,
+        role.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
+    errors.push(
+        Field::ExpiresAt,
+        expires_at.as_ref().map(|_| ()).map_err(Clone::clone),
+    );
     match (name, description, scopes, role, expires_at) {
         (Ok(name), Ok(description), Ok(scopes), Ok(access_level), Ok(expires_at)) => {
-            Ok(CreateProjectToken { name, description, scopes, access_level, expires_at })
+            Ok(CreateProjectToken {
+                name,
+                description,
+                scopes,
+                access_level,
+                expires_at,
+            })
         }
         _ => Err(errors),
     }
@@ -154,7 +195,10 @@ mod tests {
     fn ctx(role: AccessLevel) -> FormContext {
         FormContext {
             today: NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
-            caller: Caller { role: Some(role), admin: false },
+            caller: Caller {
+                role: Some(role),
+                admin: false,
+            },
             planner_supported: true,
         }
     }
@@ -185,7 +229,10 @@ mod tests {
             assert_eq!(name(input).is_ok(), *ok, "{input:?}");
         }
         assert_eq!(name("  padded  ").unwrap(), "padded");
-        assert!(name(&"é".repeat(255)).is_ok(), "255 multi-byte chars are fine");
+        assert!(
+            name(&"é".repeat(255)).is_ok(),
+            "255 multi-byte chars are fine"
+        );
         assert!(name(&"a".repeat(256)).unwrap_err().contains("256"));
     }
 
@@ -200,7 +247,9 @@ mod tests {
     fn scopes_must_be_known_and_present() {
         let k = TokenKind::ProjectAccessToken;
         assert!(scopes(k, &[]).is_err());
-        assert!(scopes(k, &["read_user".into()]).unwrap_err().contains("read_user"));
+        assert!(scopes(k, &["read_user".into()])
+            .unwrap_err()
+            .contains("read_user"));
         assert!(scopes(k, &["sudo".into()]).is_err());
         let ok = scopes(k, &["read_repository".into(), "api".into(), "api".into()]).unwrap();
         assert_eq!(ok, vec!["api", "read_repository"]);
@@ -208,14 +257,32 @@ mod tests {
 
     #[test]
     fn role_ceiling() {
-        let maintainer = Caller { role: Some(AccessLevel::Maintainer), admin: false };
-        assert_eq!(role(maintainer, Some(AccessLevel::Maintainer), true), Ok(AccessLevel::Maintainer));
-        assert!(role(maintainer, Some(AccessLevel::Owner), true).unwrap_err().contains("Only Owners"));
+        let maintainer = Caller {
+            role: Some(AccessLevel::Maintainer),
+            admin: false,
+        };
+        assert_eq!(
+            role(maintainer, Some(AccessLevel::Maintainer), true),
+            Ok(AccessLevel::Maintainer)
+        );
+        assert!(role(maintainer, Some(AccessLevel::Owner), true)
+            .unwrap_err()
+            .contains("Only Owners"));
         assert!(role(maintainer, None, true).is_err());
-        assert!(role(maintainer, Some(AccessLevel::Planner), false).unwrap_err().contains("17.7"));
-        let developer = Caller { role: Some(AccessLevel::Developer), admin: false };
-        assert!(role(developer, Some(AccessLevel::Maintainer), true).unwrap_err().contains("Developer or lower"));
-        let owner = Caller { role: Some(AccessLevel::Owner), admin: false };
+        assert!(role(maintainer, Some(AccessLevel::Planner), false)
+            .unwrap_err()
+            .contains("17.7"));
+        let developer = Caller {
+            role: Some(AccessLevel::Developer),
+            admin: false,
+        };
+        assert!(role(developer, Some(AccessLevel::Maintainer), true)
+            .unwrap_err()
+            .contains("Developer or lower"));
+        let owner = Caller {
+            role: Some(AccessLevel::Owner),
+            admin: false,
+        };
         assert!(role(owner, Some(AccessLevel::Owner), true).is_ok());
     }
 
@@ -226,7 +293,10 @@ mod tests {
         assert_eq!(req.description, None);
         assert_eq!(req.scopes, vec!["read_api", "write_repository"]);
         assert_eq!(req.access_level, AccessLevel::Developer);
-        assert_eq!(req.expires_at, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+        assert_eq!(
+            req.expires_at,
+            NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+        );
     }
 
     #[test]
@@ -239,16 +309,28 @@ mod tests {
             expiry: ExpiryChoice::Custom("2026-11-21".into()),
         };
         let errs = project_token(&bad, &ctx(AccessLevel::Maintainer)).unwrap_err();
-        for f in [Field::Name, Field::Description, Field::Scopes, Field::AccessLevel, Field::ExpiresAt] {
+        for f in [
+            Field::Name,
+            Field::Description,
+            Field::Scopes,
+            Field::AccessLevel,
+            Field::ExpiresAt,
+        ] {
             assert!(errs.get(f).is_some(), "{f:?} should have an error");
         }
     }
 
     #[test]
     fn defaults_respect_the_callers_role() {
-        let dev = TokenForm::new(Caller { role: Some(AccessLevel::Developer), admin: false });
+        let dev = TokenForm::new(Caller {
+            role: Some(AccessLevel::Developer),
+            admin: false,
+        });
         assert_eq!(dev.role, Some(AccessLevel::Developer));
-        let owner = TokenForm::new(Caller { role: Some(AccessLevel::Owner), admin: false });
+        let owner = TokenForm::new(Caller {
+            role: Some(AccessLevel::Owner),
+            admin: false,
+        });
         assert_eq!(owner.role, Some(AccessLevel::Maintainer));
         assert!(owner.scopes.is_empty());
         assert_eq!(owner.expiry, ExpiryChoice::Preset(30));
