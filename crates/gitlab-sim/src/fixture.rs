@@ -1,0 +1,522 @@
+//! Fixtures: the JSON that seeds the sim (`--fixture`, `POST /-/sim/reset`, the built-in demo).
+//!
+//! Decoding is strict about types and references and lenient about extra fields, so a fixture
+//! written for a newer sim still loads, while a typo in a date or a dangling `user_id` is reported
+//! instead of silently producing a different instance.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use serde::Deserialize;
+
+use crate::secrets;
+use crate::state::{
+    access, Group, Member, Project, SimState, Token, User, Visibility, PERSONAL_SCOPES,
+    RESOURCE_BOT_SCOPES,
+};
+
+/// The demo instance used when no `--fixture` is given.
+pub const DEMO_FIXTURE: &str = include_str!("../fixtures/demo.json");
+
+/// What `GET /version` reports unless the fixture says otherwise.
+pub const DEFAULT_VERSION: &str = "18.6.0";
+
+#[derive(Debug, Deserialize)]
+struct FixtureFile {
+    today: Option<String>,
+    version: Option<String>,
+    #[serde(default)]
+    users: Vec<FixtureUser>,
+    #[serde(default)]
+    groups: Vec<FixtureGroup>,
+    #[serde(default)]
+    projects: Vec<FixtureProject>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureUser {
+    id: u64,
+    username: String,
+    name: String,
+    #[serde(default)]
+    admin: bool,
+    #[serde(default)]
+    personal_access_tokens: Vec<FixturePat>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixturePat {
+    name: String,
+    scopes: Vec<String>,
+    expires_at: Option<String>,
+    token: String,
+    #[serde(default)]
+    revoked: bool,
+    description: Option<String>,
+    created_at: Option<String>,
+    last_used_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureMember {
+    user_id: u64,
+    access_level: u8,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureGroup {
+    id: u64,
+    path: String,
+    name: String,
+    parent_id: Option<u64>,
+    #[serde(default)]
+    members: Vec<FixtureMember>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureProject {
+    id: u64,
+    path: String,
+    name: String,
+    namespace_id: u64,
+    visibility: Option<String>,
+    description: Option<String>,
+    default_branch: Option<String>,
+    created_at: Option<String>,
+    #[serde(default)]
+    members: Vec<FixtureMember>,
+    #[serde(default)]
+    access_tokens: Vec<FixtureProjectToken>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureProjectToken {
+    name: String,
+    scopes: Vec<String>,
+    access_level: Option<u8>,
+    expires_at: Option<String>,
+    token: Option<String>,
+    #[serde(default)]
+    revoked: bool,
+    created_at: Option<String>,
+    last_used_at: Option<String>,
+    description: Option<String>,
+}
+
+/// Why a fixture was refused; the text is meant for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixtureError(pub String);
+
+impl std::fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid fixture: {}", self.0)
+    }
+}
+
+impl std::error::Error for FixtureError {}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, FixtureError> {
+    Err(FixtureError(message.into()))
+}
+
+/// `"+5d"` / `"-3d"`: a number of days from `today`.
+fn relative_days(text: &str) -> Option<i64> {
+    let rest = text.strip_suffix('d')?;
+    let (sign, digits) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<i64>().ok().map(|n| sign * n)
+}
+
+/// A date field: `YYYY-MM-DD` or relative to `today`.
+fn parse_date(text: &str, today: NaiveDate, field: &str) -> Result<NaiveDate, FixtureError> {
+    if let Some(days) = relative_days(text) {
+        return today
+            .checked_add_signed(Duration::days(days))
+            .ok_or_else(|| FixtureError(format!("{field}: {text:?} is out of range")));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        FixtureError(format!(
+            "{field}: {text:?} is not a date (use YYYY-MM-DD, or +Nd/-Nd relative to today)"
+        ))
+    })
+}
+
+/// A timestamp field: RFC 3339, `YYYY-MM-DD` (midnight UTC), or relative days (09:00 UTC that day).
+fn parse_time(text: &str, today: NaiveDate, field: &str) -> Result<DateTime<Utc>, FixtureError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if relative_days(text).is_some() {
+        let day = parse_date(text, today, field)?;
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN);
+        return Ok(day.and_time(nine).and_utc());
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(SimState::midnight(day));
+    }
+    fail(format!(
+        "{field}: {text:?} is not a timestamp (use RFC 3339, YYYY-MM-DD, or +Nd/-Nd)"
+    ))
+}
+
+fn check_members(
+    members: &[FixtureMember],
+    users: &HashSet<u64>,
+    owner: &str,
+) -> Result<Vec<Member>, FixtureError> {
+    let mut seen = HashSet::new();
+    members
+        .iter()
+        .map(|m| {
+            if !users.contains(&m.user_id) {
+                return fail(format!(
+                    "{owner}: member user_id {} is not a user",
+                    m.user_id
+                ));
+            }
+            if !access::VALID.contains(&m.access_level) {
+                return fail(format!(
+                    "{owner}: access_level {} is not one of 10, 15, 20, 30, 40, 50",
+                    m.access_level
+                ));
+            }
+            if !seen.insert(m.user_id) {
+                return fail(format!("{owner}: user {} is listed twice", m.user_id));
+            }
+            Ok(Member {
+                user_id: m.user_id,
+                access_level: m.access_level,
+            })
+        })
+        .collect()
+}
+
+fn check_scopes(scopes: &[String], allowed: &[&str], owner: &str) -> Result<(), FixtureError> {
+    if scopes.is_empty() {
+        return fail(format!("{owner}: scopes must not be empty"));
+    }
+    for scope in scopes {
+        if !allowed.contains(&scope.as_str()) {
+            return fail(format!("{owner}: scope {scope:?} is not allowed here"));
+        }
+    }
+    Ok(())
+}
+
+fn non_empty(value: &str, what: &str) -> Result<(), FixtureError> {
+    if value.trim().is_empty() {
+        return fail(format!("{what} must not be empty"));
+    }
+    Ok(())
+}
+
+fn path_segment(value: &str, what: &str) -> Result<(), FixtureError> {
+    non_empty(value, what)?;
+    if value.contains('/') {
+        return fail(format!("{what} {value:?} must not contain '/'"));
+    }
+    Ok(())
+}
+
+/// A token's creation time when the fixture gives none: a year before it expires (GitLab's
+/// default lifetime), never in the future.
+fn default_created_at(expires_at: Option<NaiveDate>, today: NaiveDate) -> DateTime<Utc> {
+    let day = expires_at
+        .map(|d| d - Duration::days(crate::state::MAX_LIFETIME_DAYS))
+        .unwrap_or(today - Duration::days(30))
+        .min(today);
+    let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN);
+    day.and_time(nine).and_utc()
+}
+
+/// Parses and checks a fixture and builds the state it describes.
+pub fn load(json: &str) -> Result<SimState, FixtureError> {
+    let file: FixtureFile = serde_json::from_str(json).map_err(|e| FixtureError(e.to_string()))?;
+
+    let fixed_today = match &file.today {
+        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            FixtureError(format!("today: {text:?} is not a date (use YYYY-MM-DD)"))
+        })?),
+        None => None,
+    };
+    let today = fixed_today.unwrap_or_else(|| Utc::now().date_naive());
+    let version = file.version.unwrap_or_else(|| DEFAULT_VERSION.to_owned());
+    non_empty(&version, "version")?;
+
+    let mut users = Vec::new();
+    let mut tokens = Vec::new();
+    let mut user_ids = HashSet::new();
+    let mut usernames = HashSet::new();
+    let mut secrets_seen = HashSet::new();
+    let mut next_token_id = 1u64;
+    // Fixture users predate everything the sim creates.
+    let user_created = SimState::midnight(today - Duration::days(400));
+
+    for u in &file.users {
+        if u.id == 0 {
+            return fail("users: id must be positive");
+        }
+        if !user_ids.insert(u.id) {
+            return fail(format!("users: id {} is used twice", u.id));
+        }
+        path_segment(&u.username, "users: username")?;
+        if !usernames.insert(u.username.to_lowercase()) {
+            return fail(format!("users: username {:?} is used twice", u.username));
+        }
+        non_empty(&u.name, "users: name")?;
+        users.push(User {
+            id: u.id,
+            username: u.username.clone(),
+            name: u.name.clone(),
+            admin: u.admin,
+            bot_of_project: None,
+            created_at: user_created,
+        });
+        for pat in &u.personal_access_tokens {
+            let owner = format!("user {:?} token {:?}", u.username, pat.name);
+            non_empty(&pat.name, &format!("{owner}: name"))?;
+            check_scopes(&pat.scopes, &PERSONAL_SCOPES, &owner)?;
+            non_empty(&pat.token, &format!("{owner}: token"))?;
+            if !secrets_seen.insert(pat.token.clone()) {
+                return fail(format!("{owner}: token value is used twice"));
+            }
+            let expires_at = pat
+                .expires_at
+                .as_deref()
+                .map(|t| parse_date(t, today, &format!("{owner}: expires_at")))
+                .transpose()?;
+            tokens.push(Token {
+                id: next_token_id,
+                user_id: u.id,
+                name: pat.name.clone(),
+                description: pat.description.clone(),
+                scopes: pat.scopes.clone(),
+                expires_at,
+                revoked: pat.revoked,
+                created_at: match &pat.created_at {
+                    Some(t) => parse_time(t, today, &format!("{owner}: created_at"))?,
+                    None => default_created_at(expires_at, today),
+                },
+                last_used_at: pat
+                    .last_used_at
+                    .as_deref()
+                    .map(|t| parse_time(t, today, &format!("{owner}: last_used_at")))
+                    .transpose()?,
+                last_used_ips: Vec::new(),
+                secret: pat.token.clone(),
+                previous_id: None,
+            });
+            next_token_id += 1;
+        }
+    }
+
+    let mut groups = Vec::new();
+    let mut group_ids = HashSet::new();
+    for g in &file.groups {
+        if g.id == 0 || !group_ids.insert(g.id) {
+            return fail(format!("groups: id {} is zero or used twice", g.id));
+        }
+        path_segment(&g.path, "groups: path")?;
+        non_empty(&g.name, "groups: name")?;
+        let members = check_members(&g.members, &user_ids, &format!("group {:?}", g.path))?;
+        groups.push(Group {
+            id: g.id,
+            path: g.path.clone(),
+            name: g.name.clone(),
+            parent_id: g.parent_id,
+            members,
+        });
+    }
+    for g in &groups {
+        let mut seen = HashSet::from([g.id]);
+        let mut parent = g.parent_id;
+        while let Some(pid) = parent {
+            let Some(p) = groups.iter().find(|x| x.id == pid) else {
+                return fail(format!(
+                    "group {:?}: parent_id {pid} is not a group",
+                    g.path
+                ));
+            };
+            if !seen.insert(pid) {
+                return fail(format!("group {:?}: parent_id forms a cycle", g.path));
+            }
+            parent = p.parent_id;
+        }
+    }
+
+    let mut state = SimState {
+        fixed_today,
+        version,
+        users,
+        groups,
+        projects: Vec::new(),
+        tokens,
+        faults: Vec::new(),
+        next_user_id: 0,
+        next_token_id,
+    };
+    state.next_user_id = state.users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
+
+    let mut project_ids = HashSet::new();
+    let mut full_paths = HashSet::new();
+    for p in &file.projects {
+        if p.id == 0 || !project_ids.insert(p.id) {
+            return fail(format!("projects: id {} is zero or used twice", p.id));
+        }
+        path_segment(&p.path, "projects: path")?;
+        non_empty(&p.name, "projects: name")?;
+        if state.group(p.namespace_id).is_none() {
+            return fail(format!(
+                "project {:?}: namespace_id {} is not a group",
+                p.path, p.namespace_id
+            ));
+        }
+        let full_path = format!("{}/{}", state.group_full_path(p.namespace_id), p.path);
+        if !full_paths.insert(full_path.to_lowercase()) {
+            return fail(format!("project path {full_path:?} is used twice"));
+        }
+        let visibility = match p.visibility.as_deref() {
+            None => Visibility::Private,
+            Some(v) => Visibility::parse(v).ok_or_else(|| {
+                FixtureError(format!(
+                    "project {full_path:?}: visibility {v:?} is not private, internal or public"
+                ))
+            })?,
+        };
+        let members = check_members(&p.members, &user_ids, &format!("project {full_path:?}"))?;
+        // Deterministic and increasing with the id, so `order_by=created_at` is predictable.
+        let created_at = match &p.created_at {
+            Some(t) => parse_time(t, today, &format!("project {full_path:?}: created_at"))?,
+            None => {
+                SimState::midnight(today - Duration::days(200)) + Duration::minutes(p.id as i64)
+            }
+        };
+        state.projects.push(Project {
+            id: p.id,
+            path: p.path.clone(),
+            name: p.name.clone(),
+            namespace_id: p.namespace_id,
+            visibility,
+            description: p.description.clone(),
+            default_branch: Some(p.default_branch.clone().unwrap_or_else(|| "main".into())),
+            created_at,
+            last_activity_at: created_at,
+            members,
+        });
+
+        for (index, t) in p.access_tokens.iter().enumerate() {
+            let owner = format!("project {full_path:?} token {:?}", t.name);
+            non_empty(&t.name, &format!("{owner}: name"))?;
+            check_scopes(&t.scopes, &RESOURCE_BOT_SCOPES, &owner)?;
+            let level = t.access_level.unwrap_or(access::MAINTAINER);
+            if !access::VALID.contains(&level) {
+                return fail(format!("{owner}: access_level {level} is not valid"));
+            }
+            let secret = match &t.token {
+                Some(s) => {
+                    non_empty(s, &format!("{owner}: token"))?;
+                    s.clone()
+                }
+                None => secrets::new_token_secret(),
+            };
+            if !secrets_seen.insert(secret.clone()) {
+                return fail(format!("{owner}: token value is used twice"));
+            }
+            let expires_at = t
+                .expires_at
+                .as_deref()
+                .map(|d| parse_date(d, today, &format!("{owner}: expires_at")))
+                .transpose()?;
+            let bot_id = state.next_user_id;
+            state.next_user_id += 1;
+            let created_at = match &t.created_at {
+                Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
+                None => default_created_at(expires_at, today),
+            };
+            state.users.push(User {
+                id: bot_id,
+                username: format!(
+                    "project_{}_bot_{}",
+                    p.id,
+                    secrets::stable_hex32(&format!("{}:{index}:{}", p.id, t.name))
+                ),
+                name: t.name.clone(),
+                admin: false,
+                bot_of_project: Some(p.id),
+                created_at,
+            });
+            if let Some(project) = state.project_mut(p.id) {
+                project.members.push(Member {
+                    user_id: bot_id,
+                    access_level: level,
+                });
+            }
+            state.tokens.push(Token {
+                id: state.next_token_id,
+                user_id: bot_id,
+                name: t.name.clone(),
+                description: t.description.clone(),
+                scopes: t.scopes.clone(),
+                expires_at,
+                revoked: t.revoked,
+                created_at,
+                last_used_at: t
+                    .last_used_at
+                    .as_deref()
+                    .map(|l| parse_time(l, today, &format!("{owner}: last_used_at")))
+                    .transpose()?,
+                last_used_ips: Vec::new(),
+                secret,
+                previous_id: None,
+            });
+            state.next_token_id += 1;
+        }
+    }
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_fixture_loads() {
+        let state = load(DEMO_FIXTURE).expect("demo fixture is valid");
+        assert!(state.users.iter().any(|u| u.username == "root" && u.admin));
+        assert!(state.tokens.len() > 6);
+    }
+
+    #[test]
+    fn relative_dates_follow_today() {
+        let today = NaiveDate::from_ymd_opt(2025, 3, 10).unwrap();
+        assert_eq!(
+            parse_date("+5d", today, "x").unwrap(),
+            NaiveDate::from_ymd_opt(2025, 3, 15).unwrap()
+        );
+        assert_eq!(
+            parse_date("-10d", today, "x").unwrap(),
+            NaiveDate::from_ymd_opt(2025, 2, 28).unwrap()
+        );
+        assert!(parse_date("5d", today, "x").is_err());
+        assert!(parse_date("+d", today, "x").is_err());
+        assert!(parse_date("2025-02-30", today, "x").is_err());
+    }
+
+    #[test]
+    fn dangling_references_are_refused() {
+        let err = load(r#"{"groups":[{"id":1,"path":"g","name":"G","parent_id":9}]}"#).unwrap_err();
+        assert!(err.0.contains("parent_id 9"), "{err}");
+        let err = load(
+            r#"{"groups":[{"id":1,"path":"g","name":"G","parent_id":null,
+                "members":[{"user_id":3,"access_level":40}]}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.0.contains("user_id 3"), "{err}");
+    }
+}

@@ -1,0 +1,290 @@
+//! The API listener: one entry point that applies injected faults, CORS, body parsing and the
+//! route table, plus the sim's own control routes under `/-/sim/`.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use crate::entities::Urls;
+use crate::errors::{json_response, ApiError};
+use crate::params::{parse_form, Params};
+use crate::routes::{self, Ctx, Reply, Resolved};
+use crate::state::SimState;
+use crate::{cors, faults, fixture, secrets};
+
+/// Largest request body read; GitLab's token endpoints take a few hundred bytes.
+const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Shared handle on the simulated instance.
+#[derive(Clone)]
+pub struct App {
+    pub state: Arc<Mutex<SimState>>,
+    pub urls: Arc<Urls>,
+    /// The fixture the sim started with, restored by an empty `POST /-/sim/reset`.
+    pub initial_fixture: Arc<String>,
+}
+
+impl App {
+    pub fn lock(&self) -> MutexGuard<'_, SimState> {
+        // A panic while holding the lock would be a sim bug; keep serving rather than cascade.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub fn router(app: App) -> Router {
+    Router::new().fallback(entry).with_state(app)
+}
+
+fn text(status: StatusCode, body: &str) -> Response {
+    let mut response = (status, body.to_owned()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+async fn entry(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "413 Request Entity Too Large\n",
+        );
+    };
+    let path = parts.uri.path().to_owned();
+    let method = parts.method.clone();
+    let headers = parts.headers;
+
+    if let Some(control) = path.strip_prefix("/-/sim/") {
+        // Permissive CORS lets browser-driven test scripts reset the sim too.
+        if cors::is_preflight(&method, &headers) {
+            return cors::preflight(&headers);
+        }
+        let mut response = sim_control(&app, &method, control, &bytes);
+        cors::decorate(&mut response, &headers);
+        return response;
+    }
+
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let preflight = cors::is_preflight(&method, &headers);
+    let mut state = app.lock();
+    if let Some(fault) = faults::take(&mut state, &method, &path, preflight) {
+        let mut response = faults::response(&fault);
+        if fault.cors && is_api {
+            cors::decorate(&mut response, &headers);
+        }
+        return response;
+    }
+    if !is_api {
+        return text(StatusCode::NOT_FOUND, "404 Not Found\n");
+    }
+    if preflight {
+        return cors::preflight(&headers);
+    }
+
+    let head = method == Method::HEAD;
+    let mut response = api(
+        &mut state,
+        &app.urls,
+        &method,
+        &path,
+        parts.uri.query(),
+        &headers,
+        &bytes,
+        &peer.ip().to_string(),
+    );
+    drop(state);
+    response.headers_mut().insert(
+        HeaderName::from_static("x-request-id"),
+        HeaderValue::from_str(&secrets::request_id()).unwrap_or(HeaderValue::from_static("0")),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=0, private, must-revalidate"),
+    );
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if head {
+        *response.body_mut() = Body::empty();
+    }
+    cors::decorate(&mut response, &headers);
+    response
+}
+
+/// Grape's body parsing: JSON unless the request says form data; other types are refused.
+fn body_params(
+    method: &Method,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Map<String, Value>, ApiError> {
+    let has_body = matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) && !bytes.is_empty();
+    if !has_body {
+        return Ok(Map::new());
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match media_type.as_deref() {
+        Some("application/x-www-form-urlencoded") => {
+            Ok(parse_form(&String::from_utf8_lossy(bytes)))
+        }
+        // Grape falls back to its default format, JSON, when no type is given.
+        None | Some("application/json") => match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(map)) => Ok(map),
+            // A non-object body lands under `_json`, leaving declared parameters missing.
+            Ok(_) => Ok(Map::new()),
+            Err(_) => Err(ApiError::GrapeError(
+                StatusCode::BAD_REQUEST,
+                "\nProblem:\n  message body does not match declared format\nResolution:\n  when \
+                 specifying application/json as content-type, you must pass valid \
+                 application/json in the request's 'body' "
+                    .into(),
+            )),
+        },
+        // Rack parses multipart itself; the sim does not, so its fields read as absent.
+        Some("multipart/form-data") => Ok(Map::new()),
+        Some(other) => Err(ApiError::GrapeError(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("The provided content-type '{other}' is not supported."),
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn api(
+    state: &mut SimState,
+    urls: &Urls,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    bytes: &[u8],
+    client_ip: &str,
+) -> Response {
+    let Some(rest) = path.strip_prefix("/api/") else {
+        return ApiError::RouteNotFound.into_response();
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    let v4_segments = match segments.split_first() {
+        Some((&"v4", tail)) => tail,
+        Some((&"v3", _)) => return ApiError::ApiV3Gone.into_response(),
+        _ => return ApiError::RouteNotFound.into_response(),
+    };
+    // Grape serves HEAD wherever it serves GET.
+    let routed_method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
+    let endpoint = match routes::resolve(&routed_method, v4_segments) {
+        Resolved::Endpoint(endpoint) => endpoint,
+        Resolved::OtherMethods(methods) if method == Method::OPTIONS => {
+            let mut allow = vec!["OPTIONS".to_owned()];
+            allow.extend(methods.iter().map(|m| m.to_string()));
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            return response;
+        }
+        Resolved::OtherMethods(_) | Resolved::Unknown => {
+            return ApiError::RouteNotFound.into_response()
+        }
+    };
+
+    let mut params = Params::from_query(query);
+    match body_params(method, headers, bytes) {
+        Ok(body) => params.merge(body),
+        Err(error) => return error.into_response(),
+    }
+    let mut ctx = Ctx {
+        state,
+        urls,
+        method: method.clone(),
+        path,
+        headers,
+        params,
+        client_ip,
+    };
+    match routes::handle(&mut ctx, endpoint) {
+        Ok(reply) => reply_response(reply),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn reply_response(reply: Reply) -> Response {
+    let mut response = match &reply.body {
+        Some(body) => json_response(reply.status, body),
+        None => reply.status.into_response(),
+    };
+    for (name, value) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// `/-/sim/reset` and `/-/sim/faults`.
+fn sim_control(app: &App, method: &Method, route: &str, body: &[u8]) -> Response {
+    let bad =
+        |message: String| json_response(StatusCode::BAD_REQUEST, &json!({"message": message}));
+    match (method.as_str(), route) {
+        ("POST", "reset") => {
+            let text = if body.iter().all(u8::is_ascii_whitespace) {
+                app.initial_fixture.as_str().to_owned()
+            } else {
+                String::from_utf8_lossy(body).into_owned()
+            };
+            match fixture::load(&text) {
+                Ok(new_state) => {
+                    *app.lock() = new_state;
+                    StatusCode::NO_CONTENT.into_response()
+                }
+                Err(e) => bad(e.to_string()),
+            }
+        }
+        ("POST", "faults") => match faults::parse(body) {
+            Ok(fault) => {
+                app.lock().faults.push(fault);
+                StatusCode::NO_CONTENT.into_response()
+            }
+            Err(e) => bad(format!("invalid fault: {e}")),
+        },
+        ("DELETE", "faults") => {
+            app.lock().faults.clear();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("OPTIONS", _) => StatusCode::NO_CONTENT.into_response(),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"message": "unknown sim control route; see /-/sim/reset and /-/sim/faults"}),
+        ),
+    }
+}

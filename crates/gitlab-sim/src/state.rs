@@ -1,0 +1,409 @@
+//! The simulated instance's data and the rules that read it.
+//!
+//! Everything lives in one struct behind one mutex: the sim serves tests and a demo, so simple
+//! and obviously consistent beats concurrent. Handlers lock, compute, and unlock without
+//! awaiting in between.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// GitLab's role levels (`Gitlab::Access`).
+pub mod access {
+    pub const GUEST: u8 = 10;
+    pub const PLANNER: u8 = 15;
+    pub const REPORTER: u8 = 20;
+    pub const DEVELOPER: u8 = 30;
+    pub const MAINTAINER: u8 = 40;
+    pub const OWNER: u8 = 50;
+
+    /// Levels a membership or a project/group token may have (`options_with_owner`).
+    pub const VALID: [u8; 6] = [GUEST, PLANNER, REPORTER, DEVELOPER, MAINTAINER, OWNER];
+
+    pub fn role_name(level: u8) -> &'static str {
+        match level {
+            GUEST => "Guest",
+            PLANNER => "Planner",
+            REPORTER => "Reporter",
+            DEVELOPER => "Developer",
+            MAINTAINER => "Maintainer",
+            OWNER => "Owner",
+            _ => "No access",
+        }
+    }
+}
+
+/// Scopes a project or group access token may carry (`Gitlab::Auth.resource_bot_scopes` on an
+/// instance with the container registry on): every non-admin scope except `read_user`.
+pub const RESOURCE_BOT_SCOPES: [&str; 11] = [
+    "api",
+    "read_api",
+    "create_runner",
+    "manage_runner",
+    "k8s_proxy",
+    "self_rotate",
+    "read_repository",
+    "write_repository",
+    "read_registry",
+    "write_registry",
+    "ai_features",
+];
+
+/// Scopes a personal access token may carry (`all_available_scopes`), for fixture checks.
+pub const PERSONAL_SCOPES: [&str; 15] = [
+    "api",
+    "read_api",
+    "read_user",
+    "create_runner",
+    "manage_runner",
+    "k8s_proxy",
+    "self_rotate",
+    "read_repository",
+    "write_repository",
+    "read_registry",
+    "write_registry",
+    "ai_features",
+    "sudo",
+    "admin_mode",
+    "read_service_ping",
+];
+
+/// Maximum token lifetime when expiry is required (`MAX_PERSONAL_ACCESS_TOKEN_LIFETIME_IN_DAYS`).
+pub const MAX_LIFETIME_DAYS: i64 = 365;
+/// Default lifetime of a rotated token (`RotateService::EXPIRATION_PERIOD`).
+pub const ROTATION_DAYS: i64 = 7;
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: u64,
+    pub username: String,
+    pub name: String,
+    pub admin: bool,
+    /// For a project bot: the project whose access token it holds.
+    pub bot_of_project: Option<u64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn is_bot(&self) -> bool {
+        self.bot_of_project.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    pub user_id: u64,
+    pub access_level: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: u64,
+    pub path: String,
+    pub name: String,
+    pub parent_id: Option<u64>,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Private,
+    Internal,
+    Public,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Internal => "internal",
+            Visibility::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "private" => Some(Visibility::Private),
+            "internal" => Some(Visibility::Internal),
+            "public" => Some(Visibility::Public),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub id: u64,
+    pub path: String,
+    pub name: String,
+    pub namespace_id: u64,
+    pub visibility: Visibility,
+    pub description: Option<String>,
+    pub default_branch: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+    pub members: Vec<Member>,
+}
+
+/// A personal access token. Project access tokens are personal access tokens of bot users.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub id: u64,
+    pub user_id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<NaiveDate>,
+    pub revoked: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_used_ips: Vec<String>,
+    pub secret: String,
+    /// The token this one replaced by rotation (GitLab's token family).
+    pub previous_id: Option<u64>,
+}
+
+impl Token {
+    /// GitLab's `expired?`: the date column compared with the current time, so a token stops
+    /// working at 00:00 UTC on its `expires_at` day.
+    pub fn expired(&self, today: NaiveDate) -> bool {
+        self.expires_at.is_some_and(|date| date <= today)
+    }
+
+    pub fn active(&self, today: NaiveDate) -> bool {
+        !self.revoked && !self.expired(today)
+    }
+
+    /// The `inactive` scope behind `state=inactive`: `revoked = true OR expires_at < CURRENT_DATE`.
+    /// On its expiry day a token is neither active nor inactive; GitLab has the same gap.
+    pub fn in_inactive_scope(&self, today: NaiveDate) -> bool {
+        self.revoked || self.expires_at.is_some_and(|date| date < today)
+    }
+}
+
+/// A canned failure for `POST /-/sim/faults`.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub method: Option<String>,
+    pub path: String,
+    pub status: u16,
+    pub body: String,
+    pub remaining: u32,
+    pub cors: bool,
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimState {
+    /// The fixture's date, if it pinned one; otherwise the real UTC date is used.
+    pub fixed_today: Option<NaiveDate>,
+    pub version: String,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub projects: Vec<Project>,
+    pub tokens: Vec<Token>,
+    pub faults: Vec<Fault>,
+    pub next_user_id: u64,
+    pub next_token_id: u64,
+}
+
+impl SimState {
+    pub fn today(&self) -> NaiveDate {
+        self.fixed_today.unwrap_or_else(|| Utc::now().date_naive())
+    }
+
+    /// The sim's clock: the pinned date with the real time of day, so timestamps it writes stay
+    /// on the fixture's day.
+    pub fn now(&self) -> DateTime<Utc> {
+        let real = Utc::now();
+        match self.fixed_today {
+            Some(day) => day.and_time(real.time()).and_utc(),
+            None => real,
+        }
+    }
+
+    pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
+        day.and_time(NaiveTime::MIN).and_utc()
+    }
+
+    pub fn user(&self, id: u64) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub fn group(&self, id: u64) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    pub fn project(&self, id: u64) -> Option<&Project> {
+        self.projects.iter().find(|p| p.id == id)
+    }
+
+    pub fn project_mut(&mut self, id: u64) -> Option<&mut Project> {
+        self.projects.iter_mut().find(|p| p.id == id)
+    }
+
+    pub fn token(&self, id: u64) -> Option<&Token> {
+        self.tokens.iter().find(|t| t.id == id)
+    }
+
+    pub fn token_mut(&mut self, id: u64) -> Option<&mut Token> {
+        self.tokens.iter_mut().find(|t| t.id == id)
+    }
+
+    /// The group and its ancestors, nearest first.
+    pub fn group_chain(&self, group_id: u64) -> Vec<&Group> {
+        let mut chain = Vec::new();
+        let mut next = Some(group_id);
+        while let Some(id) = next {
+            // The fixture loader rejects cycles; the bound is a second line of defence.
+            if chain.len() > self.groups.len() {
+                break;
+            }
+            match self.group(id) {
+                Some(group) => {
+                    chain.push(group);
+                    next = group.parent_id;
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+
+    pub fn group_full_path(&self, group_id: u64) -> String {
+        let mut parts: Vec<&str> = self
+            .group_chain(group_id)
+            .iter()
+            .map(|g| g.path.as_str())
+            .collect();
+        parts.reverse();
+        parts.join("/")
+    }
+
+    pub fn group_full_name(&self, group_id: u64) -> String {
+        let mut parts: Vec<&str> = self
+            .group_chain(group_id)
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
+        parts.reverse();
+        parts.join(" / ")
+    }
+
+    pub fn project_full_path(&self, project: &Project) -> String {
+        format!(
+            "{}/{}",
+            self.group_full_path(project.namespace_id),
+            project.path
+        )
+    }
+
+    pub fn project_full_name(&self, project: &Project) -> String {
+        format!(
+            "{} / {}",
+            self.group_full_name(project.namespace_id),
+            project.name
+        )
+    }
+
+    /// `find_project`: digits are an id, anything else a full path (case-insensitive).
+    pub fn find_project(&self, id_or_path: &str) -> Option<&Project> {
+        if !id_or_path.is_empty() && id_or_path.bytes().all(|b| b.is_ascii_digit()) {
+            return id_or_path
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| self.project(id));
+        }
+        let wanted = id_or_path.to_lowercase();
+        self.projects
+            .iter()
+            .find(|p| self.project_full_path(p).to_lowercase() == wanted)
+    }
+
+    /// Direct membership level in a project.
+    pub fn direct_project_level(&self, project: &Project, user_id: u64) -> Option<u8> {
+        project
+            .members
+            .iter()
+            .filter(|m| m.user_id == user_id)
+            .map(|m| m.access_level)
+            .max()
+    }
+
+    /// Direct membership level in one group (not its ancestors).
+    pub fn direct_group_level(&self, group_id: u64, user_id: u64) -> Option<u8> {
+        self.group(group_id).and_then(|g| {
+            g.members
+                .iter()
+                .filter(|m| m.user_id == user_id)
+                .map(|m| m.access_level)
+                .max()
+        })
+    }
+
+    /// `highest_group_member`: the best membership in the group or any ancestor.
+    pub fn highest_group_level(&self, group_id: u64, user_id: u64) -> Option<u8> {
+        self.group_chain(group_id)
+            .iter()
+            .filter_map(|g| self.direct_group_level(g.id, user_id))
+            .max()
+    }
+
+    /// `project.team.max_member_access`: the highest of the direct membership and memberships in
+    /// the project's group and its ancestors. Admin status does not count here.
+    pub fn effective_level(&self, project: &Project, user_id: u64) -> Option<u8> {
+        let direct = self.direct_project_level(project, user_id);
+        let inherited = self.highest_group_level(project.namespace_id, user_id);
+        direct.max(inherited)
+    }
+
+    /// `can?(user, :read_project, project)`.
+    pub fn can_read_project(&self, user: Option<&User>, project: &Project) -> bool {
+        match (user, project.visibility) {
+            (_, Visibility::Public) => true,
+            (None, _) => false,
+            (Some(u), _) if u.admin => true,
+            (Some(_), Visibility::Internal) => true,
+            (Some(u), Visibility::Private) => self.effective_level(project, u.id).is_some(),
+        }
+    }
+
+    /// Ability to list, read and revoke the project's access tokens (`read_resource_access_tokens`,
+    /// `destroy_resource_access_tokens`): Maintainer or above, or an admin.
+    pub fn can_read_tokens(&self, user: &User, project: &Project) -> bool {
+        user.admin
+            || self
+                .effective_level(project, user.id)
+                .is_some_and(|l| l >= access::MAINTAINER)
+    }
+
+    /// Ability to create and rotate tokens (`create_resource_access_tokens`,
+    /// `manage_resource_access_tokens`): as above, but a token (bot) may not mint or rotate others.
+    pub fn can_manage_tokens(&self, user: &User, project: &Project) -> bool {
+        !user.is_bot() && self.can_read_tokens(user, project)
+    }
+
+    /// The project's bot users, i.e. the owners of its access tokens.
+    pub fn project_bot_ids(&self, project: &Project) -> Vec<u64> {
+        project
+            .members
+            .iter()
+            .filter(|m| {
+                self.user(m.user_id)
+                    .is_some_and(|u| u.bot_of_project == Some(project.id))
+            })
+            .map(|m| m.user_id)
+            .collect()
+    }
+
+    /// `find_token(resource, token_id)`: a non-impersonation token of one of the project's bots.
+    pub fn find_project_token(&self, project: &Project, token_id: &str) -> Option<&Token> {
+        let id: u64 = token_id.parse().ok()?;
+        let bots = self.project_bot_ids(project);
+        self.tokens
+            .iter()
+            .find(|t| t.id == id && bots.contains(&t.user_id))
+    }
+
+    pub fn token_by_secret(&self, secret: &str) -> Option<&Token> {
+        self.tokens.iter().find(|t| t.secret == secret)
+    }
+}

@@ -1,0 +1,190 @@
+//! The static site listener and the command line.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use common::*;
+
+static DIRS: AtomicU32 = AtomicU32::new(0);
+
+/// A throwaway directory holding a fake app build.
+fn site_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "gitlab-sim-site-{}-{}",
+        std::process::id(),
+        DIRS.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dir.join("app.js"), "export {};").unwrap();
+    std::fs::write(dir.join("style.css"), "body{}").unwrap();
+    std::fs::write(dir.join("assets/logo.svg"), "<svg/>").unwrap();
+    dir
+}
+
+fn get(url: &str) -> Resp {
+    at("GET", url).send()
+}
+
+/// `http://host:port` and the path of a URL.
+fn split(url: &str) -> (String, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let slash = rest.find('/').unwrap_or(rest.len());
+    (
+        format!("http://{}", &rest[..slash]),
+        rest[slash..].to_owned(),
+    )
+}
+
+fn start_site(prefix: &str) -> Running {
+    gitlab_sim::spawn(gitlab_sim::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        fixture: Some(fixture().to_string()),
+        site: Some(gitlab_sim::SiteConfig {
+            dir: site_dir(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            prefix: prefix.to_owned(),
+        }),
+    })
+    .expect("sim with site starts")
+}
+
+#[test]
+fn site_is_served_under_its_prefix_with_right_types() {
+    let sim = start_site("/group/app");
+    let site = sim.site_url.clone().unwrap();
+    assert!(site.ends_with("/group/app/"), "{site}");
+    let index = get(&site);
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("<title>app</title>"));
+    assert_eq!(index.header("content-type"), Some("text/html"));
+    let wasm = get(&format!("{site}app_bg.wasm"));
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    let js = get(&format!("{site}app.js"));
+    assert_eq!(js.header("content-type"), Some("text/javascript"));
+    let css = get(&format!("{site}style.css"));
+    assert_eq!(css.header("content-type"), Some("text/css"));
+    assert_eq!(get(&format!("{site}assets/logo.svg")).status, 200);
+}
+
+#[test]
+fn site_redirects_bare_prefix_and_refuses_unknown_paths() {
+    let sim = start_site("/group/app/");
+    let site = sim.site_url.clone().unwrap();
+    let bare = site.trim_end_matches('/');
+    let r = get(bare);
+    assert_eq!(r.status, 302);
+    assert_eq!(r.header("location"), Some("/group/app/"));
+    let dir = get(&format!("{site}assets"));
+    assert_eq!(dir.status, 302);
+    assert_eq!(dir.header("location"), Some("/group/app/assets/"));
+    assert_eq!(get(&format!("{site}missing.js")).status, 404);
+    assert_eq!(get(&format!("{site}../index.html")).status, 404);
+    let (origin, _) = split(&site);
+    assert_eq!(
+        get(&format!("{origin}/index.html")).status,
+        404,
+        "outside the prefix"
+    );
+    assert_eq!(get(&format!("{origin}/group/other/")).status, 404);
+}
+
+#[test]
+fn site_at_root_prefix() {
+    let sim = start_site("/");
+    let site = sim.site_url.clone().unwrap();
+    assert!(site.ends_with('/'), "{site}");
+    assert_eq!(get(&site).status, 200);
+    assert_eq!(
+        get(&format!("{site}app_bg.wasm")).header("content-type"),
+        Some("application/wasm")
+    );
+}
+
+fn write_fixture() -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "gitlab-sim-fixture-{}-{}.json",
+        std::process::id(),
+        DIRS.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::write(&path, fixture().to_string()).unwrap();
+    path
+}
+
+#[test]
+fn cli_prints_ready_lines_and_serves() {
+    let fixture = write_fixture();
+    let site = site_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--listen", "127.0.0.1:0", "--fixture"])
+        .arg(&fixture)
+        .arg("--site")
+        .arg(&site)
+        .args([
+            "--site-listen",
+            "127.0.0.1:0",
+            "--site-prefix",
+            "/group/app",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    let listening = next();
+    let base = listening
+        .strip_prefix("gitlab-sim listening on ")
+        .unwrap_or_else(|| panic!("{listening}"))
+        .to_owned();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
+        "{base}"
+    );
+    let site_line = next();
+    let site_url = site_line.strip_prefix("site at ").unwrap().to_owned();
+    assert!(site_url.ends_with("/group/app/"), "{site_url}");
+    let sign_ins: Vec<String> = (0..6).map(|_| next()).collect();
+    assert_eq!(
+        sign_ins[0],
+        format!("sign in as root (admin) with token {ROOT}")
+    );
+    assert!(sign_ins.contains(&format!(
+        "sign in as owner (Owner of top) with token {OWNER}"
+    )));
+    assert!(sign_ins.contains(&format!(
+        "sign in as maint (Maintainer of top/sub, Reporter of top/sub/app) with token {MAINT}"
+    )));
+    assert!(sign_ins.contains(&format!(
+        "sign in as reader (Maintainer of top/sub/app; read_api token) with token {READER}"
+    )));
+    assert!(sign_ins.contains(&format!(
+        "sign in as outsider (no memberships) with token {OUTSIDER}"
+    )));
+
+    let me = at("GET", &format!("{base}/api/v4/user")).token(DEV).send();
+    assert_eq!(me.json()["username"], "dev");
+    assert_eq!(get(&format!("{site_url}app_bg.wasm")).status, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn cli_refuses_a_bad_fixture() {
+    let path = std::env::temp_dir().join(format!("gitlab-sim-bad-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"today": "soon"}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--listen", "127.0.0.1:0", "--fixture"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid fixture: today"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
