@@ -24,7 +24,9 @@ pub fn run() {
 /// panic's own text goes to the console only: the page shows no internals.
 fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
     web_sys::console::error_1(&format!("tokenwarden stopped: {info}").into());
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = document.body() else { return };
     if let Ok(el) = document.create_element("div") {
         el.set_class_name("crash");

@@ -81,9 +81,7 @@ pub async fn connect(
     drop(creds.token);
     let client = Client::new(gitlab, token, transport);
     let user: User = client.get(&request::current_user()).await.map_err(|e| match e.kind {
-        ErrorKind::Unauthorized => ConnectError::Token(
-            "GitLab did not accept this token: it is unknown, expired or revoked.".into(),
-        ),
+        ErrorKind::Unauthorized => ConnectError::Token(rejected_token_message(&e.message)),
         ErrorKind::InsufficientScope => ConnectError::Token(
             "This token cannot read your user profile: give it the api, read_api or read_user scope.".into(),
         ),
@@ -104,6 +102,19 @@ pub async fn connect(
         token_info,
         version,
     })
+}
+
+/// GitLab says why it refused a token (`Token is expired…`, `Token was revoked…`) or just
+/// `401 Unauthorized` for one it does not know.
+fn rejected_token_message(gitlab_says: &str) -> String {
+    let m = gitlab_says.to_ascii_lowercase();
+    if m.contains("expired") {
+        "This token has expired. Create a new one in GitLab.".into()
+    } else if m.contains("revoked") {
+        "This token was revoked. Create a new one in GitLab.".into()
+    } else {
+        "GitLab did not accept this token: it is unknown, expired or revoked, or belongs to another instance.".into()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

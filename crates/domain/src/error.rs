@@ -187,10 +187,16 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
     let message = match json.as_ref().and_then(|v| v.as_object()) {
         Some(obj) => {
             if let Some(err) = obj.get("error").and_then(|e| e.as_str()) {
+                let description = obj.get("error_description").and_then(|d| d.as_str());
                 if err == "insufficient_scope" {
                     kind = ErrorKind::InsufficientScope;
-                    let scope = obj.get("scope").and_then(|s| s.as_str()).unwrap_or("api");
-                    format!("This token lacks the {scope} scope needed for this action.")
+                    // GitLab lists every scope that would do ("api read_api"); any one is enough.
+                    let scopes = obj.get("scope").and_then(|s| s.as_str()).unwrap_or("api");
+                    let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" or ");
+                    format!("This token lacks the scope this action needs ({scopes}).")
+                } else if let Some(description) = description {
+                    // OAuth-style errors of the API guard: `invalid_token` for expired or revoked.
+                    description.to_string()
                 } else {
                     // Grape validation: "name is missing, scopes does not have a valid value".
                     for part in err.split(", ") {
@@ -379,10 +385,24 @@ mod tests {
     fn insufficient_scope_is_its_own_kind() {
         let e = classify_error(
             403,
-            r#"{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api"}"#,
+            r#"{"error":"insufficient_scope","error_description":"The request requires higher privileges than provided by the access token.","scope":"api read_api"}"#,
         );
         assert_eq!(e.kind, ErrorKind::InsufficientScope);
-        assert!(e.message.contains("api scope"));
+        assert_eq!(
+            e.message,
+            "This token lacks the scope this action needs (api or read_api)."
+        );
+    }
+
+    #[test]
+    fn invalid_token_uses_gitlabs_description() {
+        let e = classify_error(
+            401,
+            r#"{"error":"invalid_token","error_description":"Token is expired. You can either do re-authorization or token refresh."}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::Unauthorized);
+        assert!(e.message.starts_with("Token is expired."), "{}", e.message);
+        assert!(e.fields.is_empty());
     }
 
     #[test]
