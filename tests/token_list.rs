@@ -1,0 +1,113 @@
+//! The token list: active and inactive tables, and status badges computed against today's UTC
+//! date (GitLab stops a token at 00:00 UTC on its expiry date).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// (name, status badge) of each row of the table with `testid`, top to bottom.
+fn rows(app: &Mounted, testid: &str) -> Vec<(String, String)> {
+    app.all(&format!(
+        "[data-testid=\"{testid}\"] [data-testid=\"token-row\"]"
+    ))
+    .iter()
+    .map(|row: &Element| {
+        let status = row
+            .query_selector("[data-testid=\"token-status\"]")
+            .unwrap()
+            .map(|s| text(&s))
+            .unwrap_or_default();
+        (row.get_attribute("data-token-name").unwrap(), status)
+    })
+    .collect()
+}
+
+#[wasm_bindgen_test]
+async fn tokens_are_split_by_status_with_badges_against_today() {
+    let fake = maintainer_gitlab();
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([
+            access_token(1, "ninety", 90, true, false),
+            access_token(2, "tomorrow", 1, true, false),
+            access_token(3, "revoked", 40, false, true),
+            access_token(4, "lapsed", -3, false, false),
+            // GitLab may still call it active on its last day; at 00:00 UTC it stopped working.
+            access_token(5, "ends-today", 0, true, false),
+            access_token(6, "ten", 10, true, false),
+        ]),
+    );
+    let app = mount_signed_in(fake, "/projects/7").await;
+    app.wait_for("the token tables", |a| a.find("inactive-tokens").is_some())
+        .await;
+
+    assert_eq!(
+        rows(&app, "active-tokens"),
+        vec![
+            ("tomorrow".to_string(), "expires in 1 day".to_string()),
+            ("ten".to_string(), "expires in 10 days".to_string()),
+            ("ninety".to_string(), "expires in 90 days".to_string()),
+        ],
+        "active tokens, soonest expiry first"
+    );
+    let mut inactive = rows(&app, "inactive-tokens");
+    inactive.sort();
+    assert_eq!(
+        inactive,
+        vec![
+            ("ends-today".to_string(), "expired".to_string()),
+            ("lapsed".to_string(), "expired".to_string()),
+            ("revoked".to_string(), "revoked".to_string()),
+        ]
+    );
+    // Inactive tokens cannot be rotated or revoked.
+    let inactive_actions = app.all("[data-testid=\"inactive-tokens\"] button");
+    assert!(inactive_actions.is_empty());
+    assert_eq!(
+        app.all("[data-testid=\"active-tokens\"] [data-testid=\"token-revoke\"]")
+            .len(),
+        3
+    );
+    // The expiry date is shown as GitLab stores it.
+    let tomorrow_row = app
+        .all("[data-token-name=\"tomorrow\"]")
+        .pop()
+        .expect("row for tomorrow");
+    assert!(text(&tomorrow_row).contains(&day(1)));
+    let warning = app.text("expiring-soon");
+    assert!(
+        warning.starts_with("1 active token expires within 7 days"),
+        "{warning}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn project_without_active_tokens_says_so() {
+    let fake = maintainer_gitlab();
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([access_token(3, "old", -30, false, false)]),
+    );
+    let app = mount_signed_in(fake, "/projects/7").await;
+    app.wait_for("the inactive table", |a| {
+        a.find("inactive-tokens").is_some()
+    })
+    .await;
+    assert!(app.find("no-active-tokens").is_some());
+    assert!(app.find("active-tokens").is_none());
+    assert!(app.find("expiring-soon").is_none());
+    assert_eq!(
+        rows(&app, "inactive-tokens"),
+        vec![("old".to_string(), "expired".to_string())]
+    );
+}
