@@ -1,0 +1,446 @@
+// End-to-end harness: the release site (dist/) served by gitlab-sim under a sub-path, driven in
+// Debian's Chromium through playwright-core, with node's own test runner.
+//
+// Why it looks like this:
+// - Each app test gets its own gitlab-sim (fresh state, free ports) and its own browser context
+//   (fresh storage, clipboard permission for the site origin); one Chromium per test file.
+//   The sim picks its own free ports (port 0) and prints them: nothing races for a port.
+// - The site and the API are on different 127.0.0.1 ports, as GitLab Pages and GitLab are on
+//   different origins, so CORS is exercised; 127.0.0.1 is a secure context (clipboard works).
+// - A test fails on a panic or a console error even when its own assertions pass. On any
+//   failure, the error carries the page console, the sim's output and the paths of a screenshot
+//   and an HTML snapshot saved under tests/e2e/test-results/.
+//
+//   import { appTest } from './harness.mjs';
+//   appTest('shows the form', 'basic.json', async ({ page, sim }) => {
+//     await page.getByTestId('connect-form').waitFor();
+//   });
+//
+// Environment: TOKENWARDEN_SIM_BIN (a built gitlab-sim; otherwise `cargo build -p gitlab-sim`
+// runs once per test file), TOKENWARDEN_DIST (default: <repo>/dist), TOKENWARDEN_CHROMIUM
+// (default: /usr/bin/chromium), HEADED=1 to watch the browser (needs a display).
+
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '..', '..');
+export const FIXTURES_DIR = path.join(HERE, 'fixtures');
+export const RESULTS_DIR = path.join(HERE, 'test-results');
+export const DIST_DIR = process.env.TOKENWARDEN_DIST ?? path.join(ROOT, 'dist');
+export const SITE_PREFIX = '/tokenwarden/';
+const CHROMIUM = process.env.TOKENWARDEN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SIM_START_TIMEOUT_MS = 20_000;
+/** Default for every Playwright action and wait (the app is local; 10 s is already generous). */
+export const ACTION_TIMEOUT_MS = 10_000;
+/** Default for a whole app test (node:test's own default is no limit at all). */
+export const TEST_TIMEOUT_MS = 60_000;
+
+// ---- fixtures ------------------------------------------------------------------------------
+
+/** A fixture from tests/e2e/fixtures/ (the `.json` may be left off), parsed: a fresh copy to edit. */
+export function loadFixture(name) {
+  const file = path.isAbsolute(name) ? name : path.join(FIXTURES_DIR, name.endsWith('.json') ? name : `${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** A fixture name, a path, or an object -> the object; null/undefined -> null (the sim's demo data). */
+function fixtureObject(fixture) {
+  if (fixture == null) return null;
+  return typeof fixture === 'string' ? loadFixture(fixture) : fixture;
+}
+
+// ---- gitlab-sim ----------------------------------------------------------------------------
+
+let simBinary;
+/** The gitlab-sim executable: $TOKENWARDEN_SIM_BIN, or built by cargo (once per test file). */
+export function simBin() {
+  if (simBinary) return simBinary;
+  if (process.env.TOKENWARDEN_SIM_BIN) {
+    simBinary = process.env.TOKENWARDEN_SIM_BIN;
+  } else {
+    const out = execFileSync('cargo', ['build', '-p', 'gitlab-sim', '--message-format=json-render-diagnostics'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 << 20,
+    });
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const msg = JSON.parse(line);
+      if (msg.reason === 'compiler-artifact' && msg.target?.name === 'gitlab-sim' && msg.executable) {
+        simBinary = msg.executable;
+      }
+    }
+    if (!simBinary) throw new Error('cargo build -p gitlab-sim produced no gitlab-sim executable');
+  }
+  if (!existsSync(simBinary)) throw new Error(`gitlab-sim not found at ${simBinary}`);
+  return simBinary;
+}
+
+function requireDist() {
+  if (!existsSync(path.join(DIST_DIR, 'index.html'))) {
+    throw new Error(
+      `no release site at ${DIST_DIR}: build it with 'trunk build index.html --release' ` +
+        `(or run './scripts/test trunk e2e')`,
+    );
+  }
+}
+
+const liveSims = new Set();
+// Whatever happens to the test process, no sim outlives it.
+process.on('exit', () => {
+  for (const child of liveSims) child.kill('SIGKILL');
+});
+
+/**
+ * Starts gitlab-sim on free 127.0.0.1 ports and waits until it has printed its addresses.
+ *
+ * @param {object} [options]
+ * @param {string|object|null} [options.fixture] fixture name/path/object; null = the sim's demo data
+ * @param {boolean} [options.site=true] also serve dist/ (under `prefix`, on its own port)
+ * @param {string} [options.prefix='/tokenwarden/']
+ * @param {string[]} [options.args] extra command-line arguments
+ */
+export async function startSim({ fixture = null, site = true, prefix = SITE_PREFIX, args = [] } = {}) {
+  const bin = simBin();
+  if (site) requireDist();
+  let fixtureData = fixtureObject(fixture);
+  let fixtureDir;
+  if (fixtureData) {
+    fixtureDir = mkdtempSync(path.join(os.tmpdir(), 'tokenwarden-e2e-'));
+    writeFileSync(path.join(fixtureDir, 'fixture.json'), JSON.stringify(fixtureData, null, 2));
+  }
+  // Port 0: the sim binds free ports itself and prints the addresses it got.
+  const argv = ['--listen', '127.0.0.1:0'];
+  if (fixtureDir) argv.push('--fixture', path.join(fixtureDir, 'fixture.json'));
+  if (site) argv.push('--site', DIST_DIR, '--site-listen', '127.0.0.1:0', '--site-prefix', prefix);
+  argv.push(...args);
+  try {
+    return await launchSim(bin, argv, { site, fixtureDir, getFixture: () => fixtureData, setFixture: (f) => (fixtureData = f) });
+  } catch (err) {
+    if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
+  const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_BACKTRACE: '1' } });
+  liveSims.add(child);
+  const lines = [];
+  let apiUrl;
+  let siteUrl;
+  let exited = null;
+  const exitedPromise = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      liveSims.delete(child);
+      resolve(exited);
+    }),
+  );
+
+  return new Promise((resolve, reject) => {
+    let lastOutput = Date.now();
+    let settled = false;
+    const finish = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(poll);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(new Error(`${err}\n$ gitlab-sim ${argv.join(' ')}\n${lines.join('\n')}`));
+      } else {
+        resolve(makeSim());
+      }
+    };
+    const onLine = (line) => {
+      lines.push(line);
+      lastOutput = Date.now();
+      const listening = line.match(/gitlab-sim listening on (http:\/\/\S+)/);
+      if (listening) apiUrl = listening[1].replace(/\/$/, '');
+      const siteAt = line.match(/site at (http:\/\/\S+)/);
+      if (siteAt) siteUrl = siteAt[1];
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        const parts = (partial + chunk).split('\n');
+        partial = parts.pop();
+        parts.forEach(onLine);
+      });
+    }
+    child.once('error', (err) => finish(`could not start ${bin}: ${err.message}`));
+    exitedPromise.then(({ code, signal }) => finish(`gitlab-sim exited early (code ${code}, signal ${signal})`));
+    const timer = setTimeout(() => finish(`gitlab-sim did not say it was listening within ${SIM_START_TIMEOUT_MS} ms`), SIM_START_TIMEOUT_MS);
+    // Ready once both addresses are known and the start-up lines (sign-in tokens) have stopped.
+    const poll = setInterval(() => {
+      if (apiUrl && (siteUrl || !site) && Date.now() - lastOutput > 100) finish();
+    }, 20);
+  });
+
+  function makeSim() {
+    const sim = {
+      /** The API base, e.g. http://127.0.0.1:41234: what a user types as the GitLab URL. */
+      apiUrl,
+      /** The page, e.g. http://127.0.0.1:41235/tokenwarden/ (undefined when started with site: false). */
+      siteUrl,
+      get siteOrigin() {
+        return siteUrl && new URL(siteUrl).origin;
+      },
+      /** The fixture in force (null for the demo data). */
+      get fixture() {
+        return getFixture();
+      },
+      /** Everything the sim printed so far. */
+      output: () => lines.join('\n'),
+      /** `sign in as NAME (...) with token TOKEN` lines printed at start-up. */
+      get signIns() {
+        return lines
+          .map((l) => l.match(/sign in as (\S+) \((.*)\) with token (\S+)/))
+          .filter(Boolean)
+          .map(([, username, about, token]) => ({ username, about, token }));
+      },
+      /** A usable token for a user: the first unrevoked one in the fixture, else from the start-up lines. */
+      tokenFor(username) {
+        const user = getFixture()?.users?.find((u) => u.username === username);
+        const pat = user?.personal_access_tokens?.find((t) => !t.revoked);
+        const token = pat?.token ?? sim.signIns.find((s) => s.username === username)?.token;
+        if (!token) throw new Error(`no token for user '${username}' in the fixture or the sim's output`);
+        return token;
+      },
+      /** Replaces all the sim's state with a fixture (name, path or object). */
+      async reset(fixture) {
+        const data = fixtureObject(fixture);
+        const res = await fetch(`${apiUrl}/-/sim/reset`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(data),
+        });
+        if (res.status !== 204) throw new Error(`POST /-/sim/reset: ${res.status} ${await res.text()}`);
+        setFixture(data);
+      },
+      /** Injects failures (body as the sim defines it for POST /-/sim/faults). */
+      async faults(spec) {
+        const res = await fetch(`${apiUrl}/-/sim/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(spec),
+        });
+        if (!res.ok) throw new Error(`POST /-/sim/faults: ${res.status} ${await res.text()}`);
+      },
+      /**
+       * Calls the sim's REST API directly (to check state behind the page's back).
+       * `path` is under /api/v4; returns { status, body } with body parsed when it is JSON.
+       */
+      async api(method, apiPath, { token, body } = {}) {
+        const headers = {};
+        if (token) headers['PRIVATE-TOKEN'] = token;
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const res = await fetch(`${apiUrl}/api/v4${apiPath}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        let parsed = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: res.status, headers: res.headers, body: parsed };
+      },
+      /** Stops the sim (SIGTERM, then SIGKILL after 3 s) and removes its temporary fixture file. */
+      async stop() {
+        if (!exited) {
+          child.kill('SIGTERM');
+          const timeout = setTimeout(() => child.kill('SIGKILL'), 3_000);
+          await exitedPromise;
+          clearTimeout(timeout);
+        }
+        if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
+      },
+    };
+    return sim;
+  }
+}
+
+// ---- the browser ---------------------------------------------------------------------------
+
+let browserPromise;
+/** One Chromium per test file, launched on first use and closed when the file's tests end. */
+export function getBrowser() {
+  browserPromise ??= chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: process.env.HEADED !== '1',
+  });
+  return browserPromise;
+}
+// When a file's tests end: close its browser, and stop any sim a test left running (a live child
+// process would keep the test file, and so the whole run, from ever finishing).
+after(async () => {
+  for (const child of liveSims) child.kill('SIGKILL');
+  if (browserPromise) await (await browserPromise).close();
+});
+
+/** Console errors that only echo an HTTP status the test asked for (401s, injected 500s...). */
+const NETWORK_NOISE = [/^Failed to load resource: /];
+
+/**
+ * Runs `fn` against the app: a fresh gitlab-sim with `fixture`, a fresh browser context, the page
+ * opened at the site's sub-path URL.
+ *
+ * `fn` receives { page, sim, context, consoleLines, network }: `consoleLines` is every console
+ * message, page error and failed request so far; `network` every response from the site
+ * origin ({ url, status }).
+ *
+ * Options: `name` or `t` (for artifact names), `goto` (false: do not open the page), `prefix`,
+ * `allowConsoleErrors` (true: do not fail on console errors; panics still fail),
+ * `ignoreConsole` (extra regexes of console errors to tolerate), `simArgs`.
+ */
+export async function withApp(fixture, fn, options = {}) {
+  const name = options.name ?? options.t?.fullName ?? options.t?.name ?? `app-${process.pid}-${Date.now()}`;
+  const ignore = [...NETWORK_NOISE, ...(options.ignoreConsole ?? [])];
+  const consoleLines = [];
+  const problems = [];
+  const network = [];
+  let sim;
+  let context;
+  let page;
+  try {
+    sim = await startSim({ fixture, prefix: options.prefix, args: options.simArgs });
+    const browser = await getBrowser();
+    context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sim.siteOrigin });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    page = await context.newPage();
+    page.on('console', (msg) => {
+      // A network error's text has no URL of its own: add where it came from.
+      const where = /^Failed to load resource/.test(msg.text()) && msg.location()?.url;
+      const line = `[console.${msg.type()}] ${msg.text()}${where ? ` (${where})` : ''}`;
+      consoleLines.push(line);
+      const isPanic = /panicked at/.test(msg.text());
+      if (isPanic || (msg.type() === 'error' && !options.allowConsoleErrors && !ignore.some((re) => re.test(msg.text())))) {
+        problems.push(line);
+      }
+    });
+    page.on('pageerror', (err) => {
+      const line = `[pageerror] ${err.stack ?? err}`;
+      consoleLines.push(line);
+      problems.push(line);
+    });
+    page.on('crash', () => {
+      consoleLines.push('[crash] the page crashed');
+      problems.push('[crash] the page crashed');
+    });
+    page.on('requestfailed', (req) => {
+      consoleLines.push(`[requestfailed] ${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+    });
+    page.on('response', (res) => {
+      if (res.url().startsWith(sim.siteOrigin)) network.push({ url: res.url(), status: res.status() });
+    });
+
+    if (options.goto !== false) await page.goto(sim.siteUrl);
+    await fn({ page, sim, context, consoleLines, network });
+    if (problems.length) {
+      throw new Error(`the page logged errors or panicked:\n${problems.join('\n')}`);
+    }
+  } catch (err) {
+    throw await failureReport(name, err, { page, sim, consoleLines });
+  } finally {
+    await context?.close().catch(() => {});
+    await sim?.stop();
+  }
+}
+
+/** `test(name, ...)` running `fn` through withApp, with a timeout and artifact names from the test. */
+export function appTest(name, fixture, fn, options = {}) {
+  const { timeout = TEST_TIMEOUT_MS, ...rest } = options;
+  return test(name, { timeout }, (t) => withApp(fixture, fn, { t, ...rest }));
+}
+
+/** Saves a screenshot and the DOM, and returns an error that carries everything useful. */
+async function failureReport(name, err, { page, sim, consoleLines }) {
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 100) || 'test';
+  const saved = [];
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  if (page && !page.isClosed()) {
+    const png = path.join(RESULTS_DIR, `${slug}.png`);
+    const html = path.join(RESULTS_DIR, `${slug}.html`);
+    try {
+      await page.screenshot({ path: png, fullPage: true, timeout: 5_000 });
+      saved.push(png);
+    } catch (e) {
+      saved.push(`(no screenshot: ${e.message.split('\n')[0]})`);
+    }
+    try {
+      writeFileSync(html, await page.content());
+      saved.push(html);
+    } catch {
+      // the page is gone: the screenshot note says so
+    }
+  }
+  const simLines = sim ? sim.output().split('\n') : [];
+  const report = [
+    `${name}: ${err?.message?.split('\n')[0] ?? err}`,
+    page ? `page url: ${page.url()}` : null,
+    `--- page console (${consoleLines.length} lines) ---`,
+    ...consoleLines.slice(-60),
+    `--- gitlab-sim output (last ${Math.min(simLines.length, 40)} of ${simLines.length} lines) ---`,
+    ...simLines.slice(-40),
+    `--- saved ---`,
+    ...(saved.length ? saved.map((p) => path.relative(process.cwd(), p) || p) : ['(nothing: no page was open)']),
+  ].filter((l) => l !== null);
+  writeFileSync(path.join(RESULTS_DIR, `${slug}.log`), `${report.join('\n')}\n\n${err?.stack ?? err}\n`);
+  return new Error(report.join('\n'), { cause: err });
+}
+
+// ---- waiting for things --------------------------------------------------------------------
+
+/**
+ * Retries `check` (which throws, e.g. with assert) until it passes or `timeout` ms pass; then
+ * rethrows its last error. For conditions Playwright locators cannot wait for themselves.
+ */
+export async function eventually(check, { timeout = ACTION_TIMEOUT_MS, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+}
+
+// ---- app actions ---------------------------------------------------------------------------
+
+/** Fills the sign-in form with the sim's address and `username`'s token, and submits it. */
+export async function submitSignIn(page, sim, username) {
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  await page.getByTestId('connect-token').fill(sim.tokenFor(username));
+  await page.getByTestId('connect-submit').click();
+}
+
+/** Signs in as `username` and waits until the page says who is signed in. */
+export async function signIn(page, sim, username) {
+  await submitSignIn(page, sim, username);
+  await page.getByTestId('whoami').waitFor();
+}
