@@ -13,6 +13,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 const URL_KEY: &str = "tokenwarden.gitlab_url";
+/// Performance API mark set when the sign-in form first becomes usable.
+pub const INTERACTIVE_MARK: &str = "tokenwarden:sign-in-interactive";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -33,6 +35,13 @@ pub fn ConnectPage() -> Html {
     let token_ref = use_node_ref();
     let busy = use_state(|| false);
     let error = use_state(|| None::<ConnectError>);
+    // Effects run after the DOM is in place and listeners are attached: from here the form
+    // works. The load benchmark reads this mark.
+    use_effect_with((), |_| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(INTERACTIVE_MARK);
+        }
+    });
 
     let onsubmit = {
         let (url, busy, error, token_ref) =
