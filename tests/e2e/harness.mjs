@@ -24,7 +24,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ACTION_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, TEST_TIMEOUT_MS, startSim } from './support.mjs';
+import {
+  ACTION_TIMEOUT_MS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RESULTS_DIR,
+  TEST_TIMEOUT_MS,
+  killLiveSims,
+  startSim,
+} from './support.mjs';
 
 export * from './support.mjs';
 
@@ -43,7 +51,7 @@ export function getBrowser() {
 // When a file's tests end: close its browser, and stop any sim a test left running (a live child
 // process would keep the test file, and so the whole run, from ever finishing).
 after(async () => {
-  for (const child of liveSims) child.kill('SIGKILL');
+  killLiveSims();
   if (browserPromise) await (await browserPromise).close();
 });
 

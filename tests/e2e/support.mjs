@@ -83,10 +83,12 @@ function requireDist() {
 }
 
 const liveSims = new Set();
-// Whatever happens to the test process, no sim outlives it.
-process.on('exit', () => {
+/** Kills every sim still running (a live child process would keep node from exiting). */
+export function killLiveSims() {
   for (const child of liveSims) child.kill('SIGKILL');
-});
+}
+// Whatever happens to the process, no sim outlives it.
+process.on('exit', killLiveSims);
 
 /**
  * Starts gitlab-sim on free 127.0.0.1 ports and waits until it has printed its addresses.
