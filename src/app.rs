@@ -1,4 +1,4 @@
-//! The root: router, app state, the connect gate and the reveal host.
+//! The root: app state, the connect gate, the fragment router and the reveal host.
 
 use crate::components::connect::ConnectPage;
 use crate::components::header::Header;
@@ -8,24 +8,46 @@ use crate::components::tokens_page::TokensPage;
 use crate::session::Session;
 use crate::state::{Action, AppState};
 use crate::transport::{BrowserTransport, Transport};
+use domain::Route;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::history::AnyHistory;
-use yew_router::prelude::*;
 
-/// Deep links live in the URL fragment (`#/projects/42`), so they work from any sub-path of a
-/// static host with no server rewrite rules.
-#[derive(Clone, Routable, PartialEq, Debug)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    #[at("/projects")]
-    Projects,
-    #[at("/projects/:id")]
-    ProjectTokens { id: String },
-    #[not_found]
-    #[at("/404")]
-    NotFound,
+fn current_route() -> Route {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::from_hash(&hash)
+}
+
+/// The route in the URL fragment, following the browser's `hashchange` (links, back, forward).
+/// Plain `<a href="#/…">` links navigate, so keyboard use and "open in new tab" just work.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(current_route);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || route.set(current_route()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    (*route).clone()
 }
 
 /// The network, swappable so browser tests run without one.
@@ -41,16 +63,12 @@ impl PartialEq for TransportHandle {
 #[derive(Properties, Clone, PartialEq)]
 pub struct AppProps {
     pub transport: TransportHandle,
-    /// Tests pass a memory history; the page uses the URL fragment.
-    #[prop_or_default]
-    pub history: Option<AnyHistory>,
 }
 
 impl AppProps {
     pub fn browser() -> Self {
         AppProps {
             transport: TransportHandle(Rc::new(BrowserTransport)),
-            history: None,
         }
     }
 }
@@ -68,20 +86,7 @@ pub struct AppCtx {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let shell = html! { <Shell transport={props.transport.clone()} /> };
-    match &props.history {
-        Some(h) => html! { <Router history={h.clone()}>{ shell }</Router> },
-        None => html! { <HashRouter>{ shell }</HashRouter> },
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ShellProps {
-    transport: TransportHandle,
-}
-
-#[component]
-fn Shell(props: &ShellProps) -> Html {
+    let route = use_route();
     let state = use_reducer(AppState::default);
     let reveal = use_state(|| None::<Rc<Reveal>>);
     let dispatch = {
@@ -123,7 +128,7 @@ fn Shell(props: &ShellProps) -> Html {
                     {
                         match &state.session {
                             None => html! { <ConnectPage /> },
-                            Some(_) => html! { <Switch<Route> render={switch} /> },
+                            Some(_) => page(route),
                         }
                     }
                 </main>
@@ -149,16 +154,15 @@ fn Shell(props: &ShellProps) -> Html {
     }
 }
 
-fn switch(route: Route) -> Html {
+fn page(route: Route) -> Html {
     match route {
-        Route::Home => html! { <Redirect<Route> to={Route::Projects} /> },
         Route::Projects => html! { <ProjectsPage /> },
-        Route::ProjectTokens { id } => html! { <TokensPage project={id} /> },
+        Route::ProjectTokens(project) => html! { <TokensPage {project} /> },
         Route::NotFound => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>
                 <p>{ "This address does not lead to a tokenwarden page." }</p>
-                <Link<Route> to={Route::Projects} classes="btn">{ "Go to your projects" }</Link<Route>>
+                <a href={Route::Projects.href()} class="btn">{ "Go to your projects" }</a>
             </section>
         },
     }

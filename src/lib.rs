@@ -12,7 +12,8 @@ pub mod state;
 pub mod time;
 pub mod transport;
 
-pub use app::{App, AppProps, Route};
+pub use app::{App, AppProps};
+pub use domain::Route;
 
 /// Mounts the app on `<body>` with the real network.
 pub fn run() {

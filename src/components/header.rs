@@ -1,12 +1,11 @@
 //! The top bar: who is signed in where, with what token, and the way out.
 
-use crate::app::Route;
 use crate::session::Session;
 use crate::time::today;
 use domain::models::TokenStatus;
+use domain::Route;
 use std::rc::Rc;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
@@ -43,9 +42,9 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            <Link<Route> to={Route::Projects} classes="brand">
+            <a href={Route::Projects.href()} class="brand">
                 <span class="brand-mark" aria-hidden="true">{ "◆" }</span>{ "tokenwarden" }
-            </Link<Route>>
+            </a>
             { who.unwrap_or_default() }
         </header>
     }

@@ -1,15 +1,14 @@
 //! The projects whose tokens you can manage (Maintainer or Owner), with search and paging.
 
-use crate::app::{AppCtx, Route};
+use crate::app::AppCtx;
 use crate::components::load::{view, Load};
 use crate::time::{relative, today};
 use domain::models::Project;
 use domain::request;
-use domain::{AccessLevel, PageInfo};
+use domain::{AccessLevel, PageInfo, ProjectRef, Route};
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 const PAGE_SIZE: u32 = 20;
 
@@ -108,9 +107,9 @@ pub fn ProjectsPage() -> Html {
                         { for projects.iter().map(|p| html! {
                             <tr key={p.id} data-testid="project-row">
                                 <td>
-                                    <Link<Route> to={Route::ProjectTokens { id: p.id.to_string() }} classes="row-link">
+                                    <a href={Route::ProjectTokens(ProjectRef::Id(p.id)).href()} class="row-link">
                                         { if p.name_with_namespace.is_empty() { p.name.clone() } else { p.name_with_namespace.clone() } }
-                                    </Link<Route>>
+                                    </a>
                                     { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &p.description }</div> } } }
                                 </td>
                                 <td class="mono">{ &p.path_with_namespace }</td>

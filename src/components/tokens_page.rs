@@ -1,6 +1,6 @@
 //! One project's access tokens: active and inactive, with create, rotate and revoke.
 
-use crate::app::{AppCtx, Route};
+use crate::app::AppCtx;
 use crate::components::create_dialog::CreateDialog;
 use crate::components::load::{view, Load};
 use crate::components::reveal::Reveal;
@@ -13,11 +13,10 @@ use crate::time::today;
 use domain::error::ErrorKind;
 use domain::models::{AccessToken, CreatedToken, Member, Project, TokenStatus};
 use domain::role::Caller;
-use domain::{request, ApiError, ProjectRef};
+use domain::{request, ApiError, ProjectRef, Route};
 use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 #[derive(Clone, PartialEq)]
 struct PageData {
@@ -76,8 +75,7 @@ enum Dialog {
 
 #[derive(Properties, PartialEq)]
 pub struct TokensPageProps {
-    /// The route segment: a project id.
-    pub project: AttrValue,
+    pub project: ProjectRef,
 }
 
 #[component]
@@ -92,36 +90,33 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
     let dialog = use_state(|| Dialog::None);
     let retry = use_state(|| 0u32);
     let generation = use_mut_ref(|| 0u32);
-    let project_ref = ProjectRef::parse(&props.project);
+    let shown_project = use_mut_ref(|| None::<ProjectRef>);
     {
         let load = load.clone();
         let session = session.clone();
-        let project_ref = project_ref.clone();
         use_effect_with(
             (props.project.clone(), ctx.tokens_epoch, *retry),
-            move |(_, _, _)| {
+            move |(project, _, _)| {
                 *generation.borrow_mut() += 1;
                 let mine = *generation.borrow();
-                // Keep showing the current list while a refresh runs.
-                if !matches!(*load, Load::Ready(_)) {
+                // A refresh keeps the current list on screen; another project starts afresh.
+                let same = shown_project.borrow().as_ref() == Some(project);
+                if !same || !matches!(*load, Load::Ready(_)) {
                     load.set(Load::Loading);
                 }
-                if let Some(project_ref) = project_ref {
-                    spawn_local(async move {
-                        let result = fetch(session, project_ref).await;
-                        if *generation.borrow() == mine {
-                            load.set(match result {
-                                Ok(d) => Load::Ready(d),
-                                Err(e) => Load::Failed(e),
-                            });
-                        }
-                    });
-                }
+                *shown_project.borrow_mut() = Some(project.clone());
+                let project = project.clone();
+                spawn_local(async move {
+                    let result = fetch(session, project).await;
+                    if *generation.borrow() == mine {
+                        load.set(match result {
+                            Ok(d) => Load::Ready(d),
+                            Err(e) => Load::Failed(e),
+                        });
+                    }
+                });
             },
         );
-    }
-    if project_ref.is_none() {
-        return html! { <Redirect<Route> to={Route::NotFound} /> };
     }
     let on_retry = {
         let retry = retry.clone();
@@ -147,7 +142,7 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
                         { format!("You are {} in {}. ", if data.caller.role.is_some() { role.to_string() } else { "not a member".into() }, project.path_with_namespace) }
                         { "Project access tokens can be seen and managed by Maintainers and Owners. Ask a Maintainer of this project, or pick another project." }
                     </p>
-                    <Link<Route> to={Route::Projects} classes="btn">{ "Back to your projects" }</Link<Route>>
+                    <a href={Route::Projects.href()} class="btn">{ "Back to your projects" }</a>
                 </div>
             };
         };
@@ -226,7 +221,7 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
             let header = html! {
                 <div class="page-head">
                     <div>
-                        <p class="crumbs"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>>{ " / " }</p>
+                        <p class="crumbs"><a href={Route::Projects.href()}>{ "Projects" }</a>{ " / " }</p>
                         <h1 data-testid="project-title">{ if p.name_with_namespace.is_empty() { &p.name } else { &p.name_with_namespace } }</h1>
                         <p class="muted">
                             <span class="mono">{ &p.path_with_namespace }</span>
@@ -293,7 +288,7 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
             (header, dialogs)
         }
         _ => (
-            html! { <div class="page-head"><p class="crumbs"><Link<Route> to={Route::Projects}>{ "Projects" }</Link<Route>></p></div> },
+            html! { <div class="page-head"><p class="crumbs"><a href={Route::Projects.href()}>{ "Projects" }</a></p></div> },
             html! {},
         ),
     };

@@ -16,7 +16,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::AppHandle;
-use yew_router::history::{AnyHistory, History, MemoryHistory};
 
 pub const GITLAB: &str = "https://gitlab.example.com";
 /// The user's credential in every test; it must never show up anywhere but in requests.
@@ -280,7 +279,6 @@ pub fn maintainer_gitlab() -> Rc<FakeGitLab> {
 /// The app in a fresh `<div>` on `<body>`; unmounted and removed on drop.
 pub struct Mounted {
     pub root: Element,
-    pub history: MemoryHistory,
     pub fake: Rc<FakeGitLab>,
     handle: Option<AppHandle<App>>,
 }
@@ -296,6 +294,19 @@ impl Drop for Mounted {
 
 pub fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
+}
+
+/// The app's route as the address bar shows it, e.g. `#/projects/7`.
+pub fn current_hash() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
+fn set_hash(path: &str) {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(path)
+        .unwrap();
 }
 
 pub fn local_storage() -> web_sys::Storage {
@@ -320,15 +331,14 @@ pub async fn mount(fake: Rc<FakeGitLab>, start: &str) -> Mounted {
     let root = document().create_element("div").unwrap();
     root.set_attribute(ROOT_MARK, "").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    let history = MemoryHistory::with_entries([start]);
+    // Routes live in the URL fragment; the test page's own fragment is the app's address bar.
+    set_hash(start);
     let props = AppProps {
         transport: tokenwarden::app::TransportHandle(fake.clone()),
-        history: Some(AnyHistory::from(history.clone())),
     };
     let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     let m = Mounted {
         root,
-        history,
         fake,
         handle: Some(handle),
     };
@@ -407,7 +417,7 @@ impl Mounted {
 
     /// Navigates within the app, as a link or the address bar would.
     pub async fn go(&self, path: &str) {
-        self.history.push(path);
+        set_hash(path);
         settle().await;
     }
 }
