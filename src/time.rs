@@ -8,7 +8,8 @@ pub fn today() -> NaiveDate {
 
 /// `2026-11-21`: unambiguous in every locale, and what GitLab itself shows for expiry dates.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // NaiveDate's Display is ISO 8601; `format()` would pull in chrono's strftime machinery.
+    d.to_string()
 }
 
 /// "today", "yesterday", "5 days ago", or the date for anything older than a month.

@@ -32,6 +32,24 @@ pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (add_days(today, 1), add_days(today, MAX_LIFETIME_DAYS))
 }
 
+/// Reads an ISO date (`2027-01-31`), as date inputs and GitLab's `expires_at` write it. Strict
+/// on purpose: four-digit year, two-digit month and day. (chrono's general `%Y-%m-%d` parser
+/// would do too, but costs the page kilobytes of format machinery.)
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
 pub fn add_days(day: NaiveDate, days: u32) -> NaiveDate {
     day.checked_add_days(Days::new(days.into()))
         .unwrap_or(NaiveDate::MAX)
@@ -48,8 +66,7 @@ impl ExpiryChoice {
                 if text.is_empty() {
                     return Err("Choose an expiry date.".into());
                 }
-                NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                    .map_err(|_| "Enter the date as YYYY-MM-DD.".to_string())?
+                parse_date(text).ok_or_else(|| "Enter the date as YYYY-MM-DD.".to_string())?
             }
         };
         if date < min {
@@ -71,7 +88,31 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn parses_iso_dates_strictly() {
+        assert_eq!(
+            parse_date("2027-01-31"),
+            NaiveDate::from_ymd_opt(2027, 1, 31)
+        );
+        assert_eq!(
+            parse_date("2028-02-29"),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        for bad in [
+            "2027-02-29",
+            "2027-1-31",
+            "27-01-31",
+            "2027/01/31",
+            "2027-01-31T00:00:00Z",
+            "",
+            "２０２７-01-31",
+            "+027-01-31",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

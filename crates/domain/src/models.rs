@@ -20,10 +20,9 @@ where
 /// unreadable counts as absent rather than failing the whole list.
 fn lenient_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(v.as_ref().and_then(|v| v.as_str()).and_then(|s| {
-        s.get(..10)
-            .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
-    }))
+    Ok(v.as_ref()
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.get(..10).and_then(crate::expiry::parse_date)))
 }
 
 fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
@@ -221,7 +220,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        crate::expiry::parse_date(s).unwrap()
     }
 
     fn token(expires: Option<&str>, active: bool, revoked: bool) -> AccessToken {
