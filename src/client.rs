@@ -43,7 +43,7 @@ impl Client {
             method: req.method,
             url: req.url(&self.gitlab),
             token: self.token.expose(),
-            json_body: req.body.as_ref().map(|b| b.to_string()),
+            json_body: req.body.clone(),
         };
         self.transport
             .send(raw)

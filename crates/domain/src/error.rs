@@ -5,7 +5,9 @@
 //! object of per-attribute lists. Both are mapped here, once, into an [`ApiError`] that keeps
 //! per-field messages so forms can show them at the right field.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
 
 /// Form fields GitLab may complain about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -179,75 +181,187 @@ fn strip_status_prefix(message: &str) -> &str {
     }
 }
 
+/// The shapes GitLab's error bodies take, read without a generic JSON tree.
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default, deserialize_with = "text")]
+    error: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    error_description: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    scope: Option<String>,
+    #[serde(default)]
+    message: Message,
+}
+
+/// `"message"`: a sentence, or attribute names each with one message or a list of them.
+#[derive(Default)]
+enum Message {
+    #[default]
+    None,
+    Text(String),
+    Attributes(Vec<(String, Vec<String>)>),
+}
+
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Texts::deserialize(d)?.0.into_iter().next())
+}
+
+/// A string, or the strings of a list; nothing for anything else.
+struct Texts(Vec<String>);
+
+impl<'de> Deserialize<'de> for Texts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Texts;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Texts, E> {
+                Ok(Texts(vec![s.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Texts, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Texts(t)) = seq.next_element::<Texts>()? {
+                    out.extend(t);
+                }
+                Ok(Texts(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<Texts, E> {
+                Ok(Texts(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Message;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a message string or object")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Message, E> {
+                Ok(Message::Text(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Message, A::Error> {
+                let mut attrs = Vec::new();
+                while let Some((k, Texts(v))) = map.next_entry::<String, Texts>()? {
+                    attrs.push((k, v));
+                }
+                Ok(Message::Attributes(attrs))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Message, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Message::None)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Message, E> {
+                Ok(Message::None)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Message, E> {
+                Ok(Message::None)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Message, E> {
+                Ok(Message::None)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Message, E> {
+                Ok(Message::None)
+            }
+            fn visit_unit<E>(self) -> Result<Message, E> {
+                Ok(Message::None)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Classifies a non-success response.
 pub fn classify_error(status: u16, body: &str) -> ApiError {
     let mut kind = kind_for(status);
     let mut fields = Vec::new();
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let message = match json.as_ref().and_then(|v| v.as_object()) {
-        Some(obj) => {
-            if let Some(err) = obj.get("error").and_then(|e| e.as_str()) {
-                let description = obj.get("error_description").and_then(|d| d.as_str());
-                if err == "insufficient_scope" {
-                    kind = ErrorKind::InsufficientScope;
-                    // GitLab lists every scope that would do ("api read_api"); any one is enough.
-                    let scopes = obj.get("scope").and_then(|s| s.as_str()).unwrap_or("api");
-                    let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" or ");
-                    format!("This token lacks the scope this action needs ({scopes}).")
-                } else if let Some(description) = description {
-                    // OAuth-style errors of the API guard: `invalid_token` for expired or revoked.
-                    description.to_string()
-                } else {
-                    // Grape validation: "name is missing, scopes does not have a valid value".
-                    for part in err.split(", ") {
-                        let param = part.split_whitespace().next().unwrap_or("");
-                        if let Some(f) = Field::from_param(param.trim_end_matches("[]")) {
-                            fields.push((f, part.to_string()));
-                        }
-                    }
-                    err.to_string()
-                }
+    let message = match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody {
+            error: Some(err),
+            error_description,
+            scope,
+            ..
+        }) => {
+            if err == "insufficient_scope" {
+                kind = ErrorKind::InsufficientScope;
+                // GitLab lists every scope that would do ("api read_api"); any one is enough.
+                let scopes = scope.as_deref().unwrap_or("api");
+                let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" or ");
+                format!("This token lacks the scope this action needs ({scopes}).")
+            } else if let Some(description) = error_description {
+                // OAuth-style errors of the API guard: `invalid_token` for expired or revoked.
+                description
             } else {
-                match obj.get("message") {
-                    Some(serde_json::Value::String(s)) => {
-                        let m = strip_status_prefix(s).to_string();
-                        if let Some(f) = Field::from_message(&m) {
-                            fields.push((f, m.clone()));
-                        }
-                        m
+                // Grape validation: "name is missing, scopes does not have a valid value".
+                for part in err.split(", ") {
+                    let param = part.split_whitespace().next().unwrap_or("");
+                    if let Some(f) = Field::from_param(param.trim_end_matches("[]")) {
+                        fields.push((f, part.to_string()));
                     }
-                    Some(serde_json::Value::Object(map)) => {
-                        let mut parts = Vec::new();
-                        for (attr, v) in map {
-                            let texts: Vec<String> = match v {
-                                serde_json::Value::Array(a) => a
-                                    .iter()
-                                    .filter_map(|x| x.as_str())
-                                    .map(str::to_string)
-                                    .collect(),
-                                serde_json::Value::String(s) => vec![s.clone()],
-                                _ => vec![],
-                            };
-                            for t in texts {
-                                // {"message": {"error": "…"}} is a throttle text, not a field.
-                                let text = if attr == "error" || attr == "base" {
-                                    t.clone()
-                                } else {
-                                    format!("{} {t}", attr.replace('_', " "))
-                                };
-                                if let Some(f) = Field::from_param(attr) {
-                                    fields.push((f, text.clone()));
-                                }
-                                parts.push(text);
-                            }
-                        }
-                        capitalise(&parts.join("; "))
-                    }
-                    _ => String::new(),
                 }
+                err
             }
         }
-        None => body.trim().to_string(),
+        Ok(ErrorBody {
+            message: Message::Text(s),
+            ..
+        }) => {
+            let m = strip_status_prefix(&s).to_string();
+            if let Some(f) = Field::from_message(&m) {
+                fields.push((f, m.clone()));
+            }
+            m
+        }
+        Ok(ErrorBody {
+            message: Message::Attributes(attrs),
+            ..
+        }) => {
+            let mut parts = Vec::new();
+            for (attr, texts) in attrs {
+                for t in texts {
+                    // {"message": {"error": "…"}} is a throttle text, not a field.
+                    let text = if attr == "error" || attr == "base" {
+                        t
+                    } else {
+                        format!("{} {t}", attr.replace('_', " "))
+                    };
+                    if let Some(f) = Field::from_param(&attr) {
+                        fields.push((f, text.clone()));
+                    }
+                    parts.push(text);
+                }
+            }
+            capitalise(&parts.join("; "))
+        }
+        Ok(ErrorBody {
+            message: Message::None,
+            ..
+        }) => String::new(),
+        // Not a JSON object: a proxy's or Rack::Attack's plain text.
+        Err(_) => body.trim().to_string(),
     };
     let message = if message.is_empty() {
         default_message(status)
@@ -357,7 +471,7 @@ mod tests {
             400,
             r#"{"message":{"title":["can't be blank"],"key":["is invalid"]}}"#,
         );
-        assert_eq!(e.message, "Key is invalid; title can't be blank");
+        assert_eq!(e.message, "Title can't be blank; key is invalid");
         let e = classify_error(
             429,
             r#"{"message":{"error":"This endpoint has been requested too many times. Try again later."}}"#,
@@ -379,6 +493,32 @@ mod tests {
         );
         let e = classify_error(500, &"x".repeat(5000));
         assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+
+    #[test]
+    fn odd_bodies_fall_back_to_the_status() {
+        for body in [
+            r#"{"message":42}"#,
+            r#"{"message":["a"]}"#,
+            r#"{"message":null}"#,
+            "{}",
+            "[]",
+            r#"{"error":{"a":1}}"#,
+        ] {
+            let e = classify_error(404, body);
+            assert_eq!(
+                (e.kind, e.message.as_str()),
+                (ErrorKind::NotFound, "404 Not Found"),
+                "{body}"
+            );
+        }
+        let e = classify_error(
+            400,
+            r#"{"error":null,"message":"400 Bad request - Name is too long"}"#,
+        );
+        assert_eq!(e.field(Field::Name), Some("Name is too long"));
+        let e = classify_error(502, "<html><body>Bad Gateway</body></html>");
+        assert_eq!(e.message, "<html><body>Bad Gateway</body></html>");
     }
 
     #[test]

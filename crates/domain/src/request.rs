@@ -43,7 +43,8 @@ pub struct ApiRequest {
     pub method: Method,
     pub path: String,
     pub query: Vec<(&'static str, String)>,
-    pub body: Option<serde_json::Value>,
+    /// JSON, serialised from a typed request struct.
+    pub body: Option<String>,
 }
 
 impl ApiRequest {
@@ -195,7 +196,7 @@ pub fn create_project_token(project: &ProjectRef, body: &CreateProjectToken) -> 
         method: Method::Post,
         path: format!("/projects/{project}/access_tokens"),
         query: Vec::new(),
-        body: serde_json::to_value(body).ok(),
+        body: serde_json::to_string(body).ok(),
     }
 }
 
@@ -210,8 +211,14 @@ pub fn rotate_project_token(
         method: Method::Post,
         path: format!("/projects/{project}/access_tokens/{token_id}/rotate"),
         query: Vec::new(),
-        body: expires_at.map(|d| serde_json::json!({ "expires_at": d })),
+        body: expires_at
+            .and_then(|expires_at| serde_json::to_string(&RotateBody { expires_at }).ok()),
     }
+}
+
+#[derive(Serialize)]
+struct RotateBody {
+    expires_at: NaiveDate,
 }
 
 pub fn revoke_project_token(project: &ProjectRef, token_id: u64) -> ApiRequest {
@@ -275,9 +282,10 @@ mod tests {
         let req = create_project_token(&ProjectRef::Id(7), &body);
         assert_eq!(req.method, Method::Post);
         assert_eq!(req.path, "/projects/7/access_tokens");
+        let sent: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
         assert_eq!(
-            req.body,
-            Some(serde_json::json!({
+            sent,
+            (serde_json::json!({
                 "name": "ci", "scopes": ["read_repository"], "access_level": 30, "expires_at": "2027-01-31"
             }))
         );
@@ -292,10 +300,7 @@ mod tests {
             (r.method, r.path.as_str()),
             (Method::Post, "/projects/7/access_tokens/9/rotate")
         );
-        assert_eq!(
-            r.body,
-            Some(serde_json::json!({"expires_at": "2027-01-01"}))
-        );
+        assert_eq!(r.body.as_deref(), Some(r#"{"expires_at":"2027-01-01"}"#));
         assert_eq!(rotate_project_token(&p, 9, None).body, None);
         let d = revoke_project_token(&p, 9);
         assert_eq!(
