@@ -4,6 +4,7 @@
 //   node bench/bench.mjs            sizes + 20 cold loads in headless Chromium
 //   node bench/bench.mjs --quick    sizes only; exits 1 when a size budget is exceeded (CI)
 //   node bench/bench.mjs --loads N  N cold loads instead of 20
+//   node bench/bench.mjs --budget K  a brotli budget of K KB instead of 200 (to try the gate)
 //
 // Sizes are deterministic for a given build, so they gate CI; timings vary with the machine,
 // so they are reported, never gated.
@@ -14,9 +15,15 @@ import { CHROMIUM, CHROMIUM_ARGS, DIST_DIR, chromium, startSim } from '../tests/
 
 /** Bytes: 1 KB = 1000 bytes, as budgets are stated. */
 const KB = 1000;
+const budgetArg = process.argv.indexOf('--budget');
 const BUDGETS = {
-  firstVisitBrotli: 200 * KB, // hard limit: CI fails above it
+  // Hard limit: CI fails above it.
+  firstVisitBrotli: (budgetArg >= 0 ? Number(process.argv[budgetArg + 1]) : 200) * KB,
 };
+if (!(BUDGETS.firstVisitBrotli > 0)) {
+  console.error('--budget takes a size in KB');
+  process.exit(2);
+}
 const GOAL_BROTLI = 160 * KB; // where we are heading; reported, not enforced
 /** Set by the sign-in page once its form is rendered and listening (src/components/connect.rs). */
 const INTERACTIVE_MARK = 'tokenwarden:sign-in-interactive';
@@ -42,6 +49,13 @@ function compressed(bytes) {
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
     }).length,
   };
+}
+
+/** Local files named by href/src attributes and imports in dist/index.html. */
+function referencedFiles() {
+  const html = readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:href|src)="([^"]+)"|from '([^']+)'|module_or_path: '([^']+)'/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return refs.filter((r) => !/^[a-z]+:/i.test(r) && !r.startsWith('#')).map((r) => r.replace(/^\.\//, ''));
 }
 
 /** Opens the page once in a fresh context; returns the site files it fetched and the mark time. */
@@ -82,11 +96,15 @@ let failed = false;
 try {
   // ---- bytes of a first visit ----
   const first = await coldLoad(browser, sim.siteUrl);
-  const files = first.fetched.map((url) => {
-    let rel = decodeURIComponent(new URL(url).pathname.slice(new URL(sim.siteUrl).pathname.length));
-    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-    return { name: rel, ...compressed(readFileSync(path.join(DIST_DIR, rel))) };
+  const sitePath = new URL(sim.siteUrl).pathname;
+  const fetched = first.fetched.map((url) => {
+    const rel = decodeURIComponent(new URL(url).pathname.slice(sitePath.length));
+    return rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
   });
+  // What the browser fetched, plus everything index.html references: the favicon, say, may
+  // arrive just after the form is ready, and a size budget must not depend on such timing.
+  const names = [...new Set(['index.html', ...referencedFiles(), ...fetched])];
+  const files = names.map((name) => ({ name, ...compressed(readFileSync(path.join(DIST_DIR, name))) }));
   files.sort((a, b) => b.brotli - a.brotli);
   const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), {
     raw: 0,
@@ -94,9 +112,10 @@ try {
     brotli: 0,
   });
   const width = Math.max(...files.map((f) => f.name.length), 5) + 2;
-  console.log('First visit: every file the page fetched from the site until the sign-in form was');
-  console.log('interactive (a cold load in headless Chromium), compressed here with gzip -9 and');
-  console.log('brotli -q 11, as a static host serving precompressed files would send them.\n');
+  console.log('First visit: every file the page loads (those dist/index.html references, and any other');
+  console.log('fetched during a cold load in headless Chromium until the sign-in form was interactive),');
+  console.log('compressed here with gzip -9 and brotli -q 11, as a static host serving precompressed files');
+  console.log('would send them.\n');
   console.log(`${pad('file', width)}${lpad('raw', 11)}${lpad('gzip', 11)}${lpad('brotli', 11)}`);
   for (const f of files) {
     console.log(`${pad(f.name, width)}${lpad(fmtKB(f.raw), 11)}${lpad(fmtKB(f.gzip), 11)}${lpad(fmtKB(f.brotli), 11)}`);
