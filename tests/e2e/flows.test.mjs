@@ -149,3 +149,39 @@ appTest('the credential never reaches storage or the URL', 'team', async ({ page
   assert.equal(await page.getByTestId('connect-url').inputValue(), sim.apiUrl, 'the address is remembered');
   assert.equal(await page.getByTestId('connect-token').inputValue(), '');
 });
+
+appTest('leaving while a new secret is shown asks first', 'team', async ({ page, sim }) => {
+  await signIn(page, sim, 'maria');
+  await page.evaluate(() => (location.hash = '#/projects/100'));
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill('asks-first');
+  await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('reveal-dialog').waitFor();
+
+  // Reloading would lose the secret: the browser asks, and staying keeps it on screen.
+  const asked = new Promise((resolve) =>
+    page.once('dialog', (d) => {
+      resolve(d.type());
+      d.dismiss();
+    }),
+  );
+  await page.evaluate(() => setTimeout(() => location.reload(), 0));
+  assert.equal(await asked, 'beforeunload');
+  assert.equal(await page.getByTestId('reveal-dialog').isVisible(), true);
+  assert.match(await page.getByTestId('reveal-secret').inputValue(), /^glpat-/);
+
+  // Once the dialog is closed, leaving is free.
+  await page.getByTestId('reveal-copy').click();
+  await page.getByTestId('copy-status').waitFor();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  let askedAgain = false;
+  page.on('dialog', (d) => {
+    askedAgain = true;
+    d.dismiss();
+  });
+  await page.reload();
+  await page.getByTestId('connect-form').waitFor();
+  assert.equal(askedAgain, false);
+});
