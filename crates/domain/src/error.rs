@@ -5,9 +5,8 @@
 //! object of per-attribute lists. Both are mapped here, once, into an [`ApiError`] that keeps
 //! per-field messages so forms can show them at the right field.
 
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use std::fmt;
+use crate::json::Loose;
+use serde::de::DeserializeOwned;
 
 /// Form fields GitLab may complain about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -181,137 +180,34 @@ fn strip_status_prefix(message: &str) -> &str {
     }
 }
 
-/// The shapes GitLab's error bodies take, read without a generic JSON tree.
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default, deserialize_with = "text")]
-    error: Option<String>,
-    #[serde(default, deserialize_with = "text")]
-    error_description: Option<String>,
-    #[serde(default, deserialize_with = "text")]
-    scope: Option<String>,
-    #[serde(default)]
-    message: Message,
-}
-
-/// `"message"`: a sentence, or attribute names each with one message or a list of them.
-#[derive(Default)]
-enum Message {
-    #[default]
-    None,
-    Text(String),
-    Attributes(Vec<(String, Vec<String>)>),
-}
-
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Texts::deserialize(d)?.0.into_iter().next())
-}
-
-/// A string, or the strings of a list; nothing for anything else.
-struct Texts(Vec<String>);
-
-impl<'de> Deserialize<'de> for Texts {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Texts;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a list of strings")
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Texts, E> {
-                Ok(Texts(vec![s.to_owned()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Texts, A::Error> {
-                let mut out = Vec::new();
-                while let Some(Texts(t)) = seq.next_element::<Texts>()? {
-                    out.extend(t);
-                }
-                Ok(Texts(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Texts, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Texts, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Texts, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Texts, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Texts, E> {
-                Ok(Texts(Vec::new()))
-            }
-            fn visit_unit<E>(self) -> Result<Texts, E> {
-                Ok(Texts(Vec::new()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Message {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Message;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a message string or object")
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Message, E> {
-                Ok(Message::Text(s.to_owned()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Message, A::Error> {
-                let mut attrs = Vec::new();
-                while let Some((k, Texts(v))) = map.next_entry::<String, Texts>()? {
-                    attrs.push((k, v));
-                }
-                Ok(Message::Attributes(attrs))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Message, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Message::None)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Message, E> {
-                Ok(Message::None)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Message, E> {
-                Ok(Message::None)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Message, E> {
-                Ok(Message::None)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Message, E> {
-                Ok(Message::None)
-            }
-            fn visit_unit<E>(self) -> Result<Message, E> {
-                Ok(Message::None)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// Classifies a non-success response.
 pub fn classify_error(status: u16, body: &str) -> ApiError {
     let mut kind = kind_for(status);
     let mut fields = Vec::new();
-    let message = match serde_json::from_str::<ErrorBody>(body) {
-        Ok(ErrorBody {
-            error: Some(err),
-            error_description,
-            scope,
-            ..
-        }) => {
+    // One pass over the body; only an object carries GitLab's fields.
+    let parsed = serde_json::from_str::<Loose>(body).map(|json| {
+        let mut entries = match json {
+            Loose::Object(entries) => entries,
+            _ => Vec::new(),
+        };
+        let mut take = |key: &str| {
+            let i = entries.iter().position(|(k, _)| k == key)?;
+            Some(entries.swap_remove(i).1)
+        };
+        let error = take("error").and_then(Loose::into_str);
+        let description = take("error_description").and_then(Loose::into_str);
+        let scope = take("scope").and_then(Loose::into_str);
+        (error, description, scope, take("message"))
+    });
+    let message = match parsed {
+        Ok((Some(err), description, scope, _)) => {
             if err == "insufficient_scope" {
                 kind = ErrorKind::InsufficientScope;
                 // GitLab lists every scope that would do ("api read_api"); any one is enough.
                 let scopes = scope.as_deref().unwrap_or("api");
                 let scopes = scopes.split_whitespace().collect::<Vec<_>>().join(" or ");
                 format!("This token lacks the scope this action needs ({scopes}).")
-            } else if let Some(description) = error_description {
+            } else if let Some(description) = description {
                 // OAuth-style errors of the API guard: `invalid_token` for expired or revoked.
                 description
             } else {
@@ -325,23 +221,17 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
                 err
             }
         }
-        Ok(ErrorBody {
-            message: Message::Text(s),
-            ..
-        }) => {
+        Ok((None, _, _, Some(Loose::Str(s)))) => {
             let m = strip_status_prefix(&s).to_string();
             if let Some(f) = Field::from_message(&m) {
                 fields.push((f, m.clone()));
             }
             m
         }
-        Ok(ErrorBody {
-            message: Message::Attributes(attrs),
-            ..
-        }) => {
+        Ok((None, _, _, Some(Loose::Object(attrs)))) => {
             let mut parts = Vec::new();
-            for (attr, texts) in attrs {
-                for t in texts {
+            for (attr, value) in attrs {
+                for t in value.into_texts() {
                     // {"message": {"error": "…"}} is a throttle text, not a field.
                     let text = if attr == "error" || attr == "base" {
                         t
@@ -356,10 +246,7 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
             }
             capitalise(&parts.join("; "))
         }
-        Ok(ErrorBody {
-            message: Message::None,
-            ..
-        }) => String::new(),
+        Ok(_) => String::new(),
         // Not a JSON object: a proxy's or Rack::Attack's plain text.
         Err(_) => body.trim().to_string(),
     };

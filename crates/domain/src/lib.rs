@@ -7,6 +7,7 @@
 pub mod error;
 pub mod expiry;
 pub mod gitlab_url;
+mod json;
 pub mod models;
 pub mod pagination;
 pub mod request;

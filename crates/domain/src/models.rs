@@ -2,12 +2,11 @@
 //! ignored and nulls or odd values fall back to defaults, so newer or older GitLab versions
 //! still decode.
 
+use crate::json::Loose;
 use crate::role::AccessLevel;
 use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use std::fmt;
 
 /// `null` becomes the type's default instead of a decoding error.
 fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -18,58 +17,8 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// One JSON value read for what it might be, without building a `serde_json::Value` (whose
-/// map type alone costs the page kilobytes).
-enum Scalar {
-    Str(String),
-    Int(i64),
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Str(s.to_owned()))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Int(n))
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Scalar, E> {
-                Ok(i64::try_from(n).map_or(Scalar::Other, Scalar::Int))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 fn lenient_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<Scalar>::deserialize(d)? {
-        Some(Scalar::Str(s)) => Some(s),
-        _ => None,
-    })
+    Ok(Option::<Loose>::deserialize(d)?.and_then(Loose::into_str))
 }
 
 /// Dates arrive as `YYYY-MM-DD` (access tokens) or as datetimes (deploy tokens); anything
@@ -85,8 +34,8 @@ fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<U
 }
 
 fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AccessLevel>, D::Error> {
-    Ok(match Option::<Scalar>::deserialize(d)? {
-        Some(Scalar::Int(l)) => u8::try_from(l).ok().and_then(AccessLevel::covering),
+    Ok(match Option::<Loose>::deserialize(d)? {
+        Some(Loose::Int(l)) => u8::try_from(l).ok().and_then(AccessLevel::covering),
         _ => None,
     })
 }
