@@ -42,10 +42,34 @@ fn message(
         .or_else(|| server.and_then(|e| e.field(field)).map(str::to_string))
 }
 
+/// One edit: update the form, mark the field touched, and forget GitLab's verdict on it.
+fn editor<T: 'static>(
+    form: &UseStateHandle<TokenForm>,
+    touched: &UseStateHandle<HashSet<Field>>,
+    server: &UseStateHandle<Option<ApiError>>,
+    field: Field,
+    apply: fn(&mut TokenForm, T),
+) -> impl Fn(T) + 'static {
+    let (form, touched, server) = (form.clone(), touched.clone(), server.clone());
+    move |value: T| {
+        let mut next = (*form).clone();
+        apply(&mut next, value);
+        form.set(next);
+        let mut t = (*touched).clone();
+        t.insert(field);
+        touched.set(t);
+        if let Some(e) = &*server {
+            let mut e = e.clone();
+            e.fields.retain(|(f, _)| *f != field);
+            server.set(Some(e));
+        }
+    }
+}
+
 #[component]
 pub fn CreateDialog(props: &CreateDialogProps) -> Html {
     let form = use_state(|| TokenForm::new(props.caller));
-    let touched = use_state(HashSet::<&'static str>::new);
+    let touched = use_state(HashSet::<Field>::new);
     let submitted = use_state(|| false);
     let busy = use_state(|| false);
     let server = use_state(|| None::<ApiError>);
@@ -59,45 +83,27 @@ pub fn CreateDialog(props: &CreateDialogProps) -> Html {
         Err(e) => e,
     };
 
-    // Every edit: update the form, mark the field touched, and forget GitLab's verdict on it.
-    let edit = |key: &'static str, field: Field, f: fn(&mut TokenForm, String)| {
-        let (form, touched, server) = (form.clone(), touched.clone(), server.clone());
-        move |value: String| {
-            let mut next = (*form).clone();
-            f(&mut next, value);
-            form.set(next);
-            let mut t = (*touched).clone();
-            t.insert(key);
-            touched.set(t);
-            if let Some(e) = &*server {
-                let mut e = e.clone();
-                e.fields.retain(|(f, _)| *f != field);
-                server.set(Some(e));
-            }
-        }
-    };
+    let edit = |field, apply| editor(&form, &touched, &server, field, apply);
     let on_name = {
-        let f = edit("name", Field::Name, |form, v| form.name = v);
+        let f = edit(Field::Name, |form, v: String| form.name = v);
         Callback::from(move |e: InputEvent| {
             f(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
     let on_description = {
-        let f = edit("description", Field::Description, |form, v| {
-            form.description = v
-        });
+        let f = edit(Field::Description, |form, v: String| form.description = v);
         Callback::from(move |e: InputEvent| {
             f(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
     let on_role = {
-        let f = edit("role", Field::AccessLevel, |form, v| {
+        let f = edit(Field::AccessLevel, |form, v: String| {
             form.role = v.parse().ok().and_then(AccessLevel::from_level)
         });
         Callback::from(move |e: Event| f(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_scope = |name: &'static str| {
-        let f = edit("scopes", Field::Scopes, |form, v| {
+        let f = edit(Field::Scopes, |form, v: String| {
             if let Some(pos) = form.scopes.iter().position(|s| *s == v) {
                 form.scopes.remove(pos);
             } else {
@@ -106,22 +112,13 @@ pub fn CreateDialog(props: &CreateDialogProps) -> Html {
         });
         Callback::from(move |_: Event| f(name.to_string()))
     };
-    let on_expiry = {
-        let (form, touched, server) = (form.clone(), touched.clone(), server.clone());
-        Callback::from(move |choice| {
-            let mut next = (*form).clone();
-            next.expiry = choice;
-            form.set(next);
-            let mut t = (*touched).clone();
-            t.insert("expiry");
-            touched.set(t);
-            if let Some(e) = &*server {
-                let mut e = e.clone();
-                e.fields.retain(|(f, _)| *f != Field::ExpiresAt);
-                server.set(Some(e));
-            }
-        })
-    };
+    let on_expiry = Callback::from(editor(
+        &form,
+        &touched,
+        &server,
+        Field::ExpiresAt,
+        |form, c| form.expiry = c,
+    ));
     let onsubmit = {
         let (form, submitted, busy, server) = (
             form.clone(),
@@ -162,13 +159,29 @@ pub fn CreateDialog(props: &CreateDialogProps) -> Html {
         })
     };
 
-    let shown = |key: &str| *submitted || touched.contains(key);
+    let shown = |field| *submitted || touched.contains(&field);
     let server_ref = (*server).as_ref();
-    let name_error = message(&local, server_ref, shown("name"), Field::Name);
-    let description_error = message(&local, server_ref, shown("description"), Field::Description);
-    let scopes_error = message(&local, server_ref, shown("scopes"), Field::Scopes);
-    let role_error = message(&local, server_ref, shown("role"), Field::AccessLevel);
-    let expiry_error = message(&local, server_ref, shown("expiry"), Field::ExpiresAt);
+    let error_for = |field| message(&local, server_ref, shown(field), field);
+    let name_error = error_for(Field::Name);
+    let description_error = message(
+        &local,
+        server_ref,
+        shown(Field::Description),
+        Field::Description,
+    );
+    let scopes_error = error_for(Field::Scopes);
+    let role_error = message(
+        &local,
+        server_ref,
+        shown(Field::AccessLevel),
+        Field::AccessLevel,
+    );
+    let expiry_error = message(
+        &local,
+        server_ref,
+        shown(Field::ExpiresAt),
+        Field::ExpiresAt,
+    );
     // GitLab errors that belong to no field go in a banner.
     let general = server_ref.filter(|e| e.fields.is_empty()).cloned();
     let roles = props
