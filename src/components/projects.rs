@@ -118,13 +118,21 @@ pub fn ProjectsPage() -> Html {
                         }) }
                     </tbody>
                 </table>
-                <nav class="pager" aria-label="Pages">
-                    <button type="button" class="btn" data-testid="projects-prev" disabled={info.prev_page.is_none()}
-                        onclick={go(info.prev_page.unwrap_or(1))}>{ "← Previous" }</button>
-                    <span class="muted" data-testid="projects-page">{ pages }</span>
-                    <button type="button" class="btn" data-testid="projects-next" disabled={info.next_page.is_none()}
-                        onclick={go(info.next_page.unwrap_or(info.page))}>{ "Next →" }</button>
-                </nav>
+                {
+                    if info.prev_page.is_none() && info.next_page.is_none() {
+                        html! {}
+                    } else {
+                        html! {
+                            <nav class="pager" aria-label="Pages">
+                                <button type="button" class="btn" data-testid="projects-prev" disabled={info.prev_page.is_none()}
+                                    onclick={go(info.prev_page.unwrap_or(1))}>{ "← Previous" }</button>
+                                <span class="muted" data-testid="projects-page">{ pages }</span>
+                                <button type="button" class="btn" data-testid="projects-next" disabled={info.next_page.is_none()}
+                                    onclick={go(info.next_page.unwrap_or(info.page))}>{ "Next →" }</button>
+                            </nav>
+                        }
+                    }
+                }
             </>
         }
     });
