@@ -185,3 +185,29 @@ appTest('leaving while a new secret is shown asks first', 'team', async ({ page,
   await page.getByTestId('connect-form').waitFor();
   assert.equal(askedAgain, false);
 });
+
+appTest('when the browser refuses the clipboard, the secret is selected for a manual copy', 'team', async ({ page, sim }) => {
+  await signIn(page, sim, 'maria');
+  await page.evaluate(() => (location.hash = '#/projects/100'));
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill('manual-copy');
+  await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('reveal-dialog').waitFor();
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  });
+
+  await page.getByTestId('reveal-copy').click();
+  const status = page.getByTestId('copy-status');
+  await status.waitFor();
+  assert.match(await status.innerText(), /Could not copy[\s\S]*press Ctrl\+C/);
+  const selection = await page.evaluate(() => {
+    const el = document.activeElement;
+    return { id: el.id, type: el.type, start: el.selectionStart, end: el.selectionEnd, length: el.value.length };
+  });
+  assert.equal(selection.id, 'reveal-secret', 'the secret field has focus');
+  assert.equal(selection.type, 'text', 'and is shown in clear for copying');
+  assert.ok(selection.length > 20);
+  assert.deepEqual([selection.start, selection.end], [0, selection.length], 'all of it is selected');
+});
