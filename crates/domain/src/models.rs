@@ -51,12 +51,6 @@ pub struct User {
     /// Present only when the caller is an administrator.
     #[serde(default, deserialize_with = "nullable")]
     pub is_admin: bool,
-    #[serde(default, deserialize_with = "nullable")]
-    pub bot: bool,
-    #[serde(default, deserialize_with = "nullable")]
-    pub avatar_url: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub web_url: String,
 }
 
 /// `GET /version`.
@@ -105,8 +99,6 @@ pub struct AccessToken {
     pub last_used_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "lenient_role")]
     pub access_level: Option<AccessLevel>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub user_id: u64,
 }
 
 /// What a token's badge says.
@@ -210,7 +202,6 @@ pub struct Project {
 /// `GET /projects/:id/members/all/:user_id`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Member {
-    pub id: u64,
     #[serde(default, deserialize_with = "lenient_role")]
     pub access_level: Option<AccessLevel>,
 }
@@ -235,7 +226,6 @@ mod tests {
             created_at: None,
             last_used_at: None,
             access_level: None,
-            user_id: 2,
         }
     }
 

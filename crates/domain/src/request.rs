@@ -176,10 +176,6 @@ pub fn project_tokens(project: &ProjectRef, state: Option<TokenState>, page: u32
         .with_query("per_page", PER_PAGE)
 }
 
-pub fn project_token(project: &ProjectRef, token_id: u64) -> ApiRequest {
-    ApiRequest::get(format!("/projects/{project}/access_tokens/{token_id}"))
-}
-
 /// A validated project access token request; built only by [`crate::validate`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CreateProjectToken {

@@ -19,10 +19,6 @@ impl Secret {
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.expose().is_empty()
-    }
 }
 
 impl fmt::Debug for Secret {

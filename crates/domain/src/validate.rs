@@ -23,10 +23,6 @@ impl FieldErrors {
             .map(|(_, m)| m.as_str())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     fn push(&mut self, field: Field, r: Result<(), String>) {
         if let Err(m) = r {
             self.0.push((field, m));

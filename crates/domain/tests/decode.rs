@@ -64,7 +64,6 @@ fn user_token_self_and_projects_decode() {
         (user.id, user.username.as_str(), user.is_admin),
         (1, "maria", false)
     );
-    assert_eq!(user.avatar_url, "");
     let me: AccessToken = decode(
         200,
         include_str!("fixtures/personal_access_token_self.json"),
