@@ -11,7 +11,7 @@ use crate::session::Session;
 use crate::state::Action;
 use crate::time::today;
 use domain::error::ErrorKind;
-use domain::models::{AccessToken, CreatedToken, Member, Project, TokenStatus};
+use domain::models::{AccessToken, CreatedToken, Member, Project, TokenStatus, EXPIRY_URGENT_DAYS};
 use domain::role::Caller;
 use domain::{request, ApiError, ProjectRef, Route};
 use std::rc::Rc;
@@ -161,9 +161,7 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
         inactive.sort_by_key(|t| std::cmp::Reverse((t.expires_at, t.id)));
         let expiring = active
             .iter()
-            .filter(
-                |t| matches!(t.status(today), TokenStatus::Active { days_left: Some(n) } if n <= 7),
-            )
+            .filter(|t| matches!(t.status(today), TokenStatus::Active { days_left: Some(n) } if n <= EXPIRY_URGENT_DAYS))
             .count();
         let read_only = session.read_only_reason();
         let (on_rotate, on_revoke) = if read_only.is_none() {
@@ -185,8 +183,11 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
                 {
                     if expiring > 0 {
                         html! { <div class="banner banner-warning" role="status" data-testid="expiring-soon">
-                            { format!("{expiring} active token{} expire{} within 7 days. Rotate {} before it stops working.",
-                                if expiring == 1 { "" } else { "s" }, if expiring == 1 { "s" } else { "" }, if expiring == 1 { "it" } else { "them" }) }
+                            { if expiring == 1 {
+                                format!("1 active token expires within {EXPIRY_URGENT_DAYS} days. Rotate it before it stops working.")
+                            } else {
+                                format!("{expiring} active tokens expire within {EXPIRY_URGENT_DAYS} days. Rotate them before they stop working.")
+                            } }
                         </div> }
                     } else { html! {} }
                 }
