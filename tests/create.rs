@@ -276,6 +276,12 @@ async fn created_token_is_revealed_once_then_forgotten_and_the_list_reloads() {
         ]),
     );
     let lists_before = fake.count("GET", &tokens_path());
+    let project_path = api(&format!("/projects/{PROJECT_ID}"));
+    let member_path = api(&format!("/projects/{PROJECT_ID}/members/all/{USER_ID}"));
+    let (projects_before, roles_before) = (
+        fake.count("GET", &project_path),
+        fake.count("GET", &member_path),
+    );
     // Closing without copying asks first.
     click(&app.get("reveal-close"));
     settle().await;
@@ -298,6 +304,14 @@ async fn created_token_is_revealed_once_then_forgotten_and_the_list_reloads() {
         fake.count("GET", &tokens_path()),
         lists_before + 1,
         "closing the reveal reloads the token list once"
+    );
+    assert_eq!(
+        (
+            fake.count("GET", &project_path),
+            fake.count("GET", &member_path)
+        ),
+        (projects_before, roles_before),
+        "the project and your role are not fetched again for a refresh"
     );
 }
 

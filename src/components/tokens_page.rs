@@ -26,22 +26,23 @@ struct PageData {
     tokens: Option<Vec<AccessToken>>,
 }
 
-async fn fetch(session: Rc<Session>, project: ProjectRef) -> Result<PageData, ApiError> {
+/// Loads the page. A refresh after a change passes the project and role it already has, so only
+/// the token list is fetched again.
+async fn fetch(
+    session: Rc<Session>,
+    project: ProjectRef,
+    known: Option<(Project, Caller)>,
+) -> Result<PageData, ApiError> {
     let client = &session.client;
-    let project: Project = client.get(&request::project(&project)).await?;
-    let id = ProjectRef::Id(project.id);
-    let admin = session.user.is_admin;
-    let role = match client
-        .get::<Member>(&request::project_member(&id, session.user.id))
-        .await
-    {
-        Ok(m) => m.access_level,
-        // Not a member: only an admin can be here, and admins need no role.
-        Err(e) if e.kind == ErrorKind::NotFound => None,
-        Err(_) if admin => None,
-        Err(e) => return Err(e),
+    let (project, caller) = match known {
+        Some(known) => known,
+        None => {
+            let project: Project = client.get(&request::project(&project)).await?;
+            let caller = caller_in(&session, project.id).await?;
+            (project, caller)
+        }
     };
-    let caller = Caller { role, admin };
+    let id = ProjectRef::Id(project.id);
     if !caller.can_manage_project_tokens() {
         return Ok(PageData {
             project,
@@ -63,6 +64,20 @@ async fn fetch(session: Rc<Session>, project: ProjectRef) -> Result<PageData, Ap
         caller,
         tokens,
     })
+}
+
+/// The signed-in user's effective role in the project (inherited memberships included).
+async fn caller_in(session: &Session, project_id: u64) -> Result<Caller, ApiError> {
+    let admin = session.user.is_admin;
+    let member = request::project_member(&ProjectRef::Id(project_id), session.user.id);
+    let role = match session.client.get::<Member>(&member).await {
+        Ok(m) => m.access_level,
+        // Not a member: only an admin can be here, and admins need no role.
+        Err(e) if e.kind == ErrorKind::NotFound => None,
+        Err(_) if admin => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Caller { role, admin })
 }
 
 #[derive(Clone, PartialEq)]
@@ -101,13 +116,17 @@ pub fn TokensPage(props: &TokensPageProps) -> Html {
                 let mine = *generation.borrow();
                 // A refresh keeps the current list on screen; another project starts afresh.
                 let same = shown_project.borrow().as_ref() == Some(project);
-                if !same || !matches!(*load, Load::Ready(_)) {
+                let known = match &*load {
+                    Load::Ready(d) if same => Some((d.project.clone(), d.caller)),
+                    _ => None,
+                };
+                if known.is_none() {
                     load.set(Load::Loading);
                 }
                 *shown_project.borrow_mut() = Some(project.clone());
                 let project = project.clone();
                 spawn_local(async move {
-                    let result = fetch(session, project).await;
+                    let result = fetch(session, project, known).await;
                     if *generation.borrow() == mine {
                         load.set(match result {
                             Ok(d) => Load::Ready(d),
