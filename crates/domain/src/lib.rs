@@ -7,6 +7,7 @@
 pub mod error;
 pub mod expiry;
 pub mod gitlab_url;
+pub mod kind;
 mod json;
 pub mod models;
 pub mod pagination;
@@ -21,6 +22,7 @@ pub mod validate;
 pub use error::{ApiError, ErrorKind, Field};
 pub use expiry::{ExpiryChoice, EXPIRY_PRESETS};
 pub use gitlab_url::GitLabUrl;
+pub use kind::Kind;
 pub use pagination::PageInfo;
 pub use request::{ApiRequest, Method, ProjectRef};
 pub use role::AccessLevel;
