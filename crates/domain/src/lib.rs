@@ -17,6 +17,7 @@ pub mod route;
 pub mod scope;
 pub mod secret;
 pub mod snippets;
+pub mod ssh_key;
 pub mod validate;
 
 pub use error::{ApiError, ErrorKind, Field};
