@@ -18,6 +18,7 @@ pub mod scope;
 pub mod secret;
 pub mod snippets;
 pub mod ssh_key;
+pub mod token_prefix;
 pub mod validate;
 
 pub use error::{ApiError, ErrorKind, Field};
