@@ -16,6 +16,12 @@ pub enum Field {
     Scopes,
     AccessLevel,
     ExpiresAt,
+    /// A deploy token's username.
+    Username,
+    /// A deploy key's public key.
+    Key,
+    /// A deploy key's write access.
+    CanPush,
 }
 
 impl Field {
@@ -27,6 +33,11 @@ impl Field {
             "scopes" => Field::Scopes,
             "access_level" => Field::AccessLevel,
             "expires_at" => Field::ExpiresAt,
+            // A deploy key's name is its title; a duplicate key is reported on its fingerprint.
+            "title" => Field::Name,
+            "username" => Field::Username,
+            "key" | "fingerprint" | "fingerprint_sha256" => Field::Key,
+            "can_push" => Field::CanPush,
             _ => return None,
         })
     }
@@ -47,6 +58,8 @@ impl Field {
             Some(Field::Description)
         } else if m.starts_with("name ") {
             Some(Field::Name)
+        } else if m.starts_with("username") {
+            Some(Field::Username)
         } else {
             None
         }

@@ -19,6 +19,8 @@ pub enum ExpiryChoice {
     Preset(u32),
     /// A date typed or picked by the user, as entered (`YYYY-MM-DD`).
     Custom(String),
+    /// No expiry: only for kinds where GitLab allows it (deploy tokens and keys).
+    Never,
 }
 
 impl Default for ExpiryChoice {
@@ -58,8 +60,20 @@ pub fn add_days(day: NaiveDate, days: u32) -> NaiveDate {
 impl ExpiryChoice {
     /// Resolves the choice to a date inside the allowed window, or says what is wrong.
     pub fn resolve(&self, today: NaiveDate) -> Result<NaiveDate, String> {
-        let (min, max) = window(today);
+        self.resolve_within(today, Some(MAX_LIFETIME_DAYS))?
+            .ok_or_else(|| "Access tokens must expire: choose a date.".to_string())
+    }
+
+    /// The date, or None for "never"; `max_days` is the longest lifetime GitLab allows (None:
+    /// no limit, as for deploy tokens).
+    pub fn resolve_within(
+        &self,
+        today: NaiveDate,
+        max_days: Option<u32>,
+    ) -> Result<Option<NaiveDate>, String> {
+        let min = add_days(today, 1);
         let date = match self {
+            ExpiryChoice::Never => return Ok(None),
             ExpiryChoice::Preset(days) => add_days(today, *days),
             ExpiryChoice::Custom(text) => {
                 let text = text.trim();
@@ -74,12 +88,15 @@ impl ExpiryChoice {
                 "The token must stay valid at least until tomorrow: pick {min} or later."
             ));
         }
-        if date > max {
-            return Err(format!(
-                "GitLab allows at most {MAX_LIFETIME_DAYS} days: pick {max} or earlier."
-            ));
+        if let Some(days) = max_days {
+            let max = add_days(today, days);
+            if date > max {
+                return Err(format!(
+                    "GitLab allows at most {days} days: pick {max} or earlier."
+                ));
+            }
         }
-        Ok(date)
+        Ok(Some(date))
     }
 }
 
@@ -144,6 +161,20 @@ mod tests {
             .resolve(today)
             .unwrap_err();
         assert!(err.contains("2027-11-21"), "{err}");
+    }
+
+    #[test]
+    fn never_is_only_for_kinds_without_a_maximum() {
+        let today = d("2026-11-21");
+        assert_eq!(ExpiryChoice::Never.resolve_within(today, None), Ok(None));
+        assert!(ExpiryChoice::Never.resolve(today).is_err());
+        assert_eq!(
+            ExpiryChoice::Custom("2030-01-01".into()).resolve_within(today, None),
+            Ok(Some(d("2030-01-01")))
+        );
+        assert!(ExpiryChoice::Custom("2026-11-21".into())
+            .resolve_within(today, None)
+            .is_err());
     }
 
     #[test]

@@ -10,9 +10,10 @@ use std::fmt;
 pub(crate) enum Loose {
     Str(String),
     Int(i64),
+    Bool(bool),
     List(Vec<Loose>),
     Object(Vec<(String, Loose)>),
-    /// Null, booleans, fractions and integers out of range.
+    /// Null, fractions and integers out of range.
     Other,
 }
 
@@ -54,8 +55,8 @@ impl<'de> Deserialize<'de> for Loose {
             fn visit_f64<E>(self, _: f64) -> Result<Loose, E> {
                 Ok(Loose::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Loose, E> {
-                Ok(Loose::Other)
+            fn visit_bool<E>(self, b: bool) -> Result<Loose, E> {
+                Ok(Loose::Bool(b))
             }
             fn visit_unit<E>(self) -> Result<Loose, E> {
                 Ok(Loose::Other)
@@ -94,7 +95,10 @@ mod tests {
                     "b".into(),
                     Loose::List(vec![Loose::Int(1), Loose::Str("x".into()), Loose::Other])
                 ),
-                ("a".into(), Loose::Object(vec![("c".into(), Loose::Other)])),
+                (
+                    "a".into(),
+                    Loose::Object(vec![("c".into(), Loose::Bool(true))])
+                ),
                 ("d".into(), Loose::Other),
             ])
         );

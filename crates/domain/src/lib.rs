@@ -4,11 +4,13 @@
 //! Kept free of yew, web-sys and gloo so it builds and tests on the host; the app crate only wires
 //! it to the DOM and to `fetch`.
 
+pub mod capability;
 pub mod error;
 pub mod expiry;
+pub mod features;
 pub mod gitlab_url;
-pub mod kind;
 mod json;
+pub mod kind;
 pub mod models;
 pub mod pagination;
 pub mod request;

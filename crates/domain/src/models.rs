@@ -76,29 +76,129 @@ impl Version {
     }
 }
 
-/// An access token as GitLab lists it: personal, project or group (the latter two add
-/// `access_level`).
+/// Any credential as GitLab lists it, whatever its kind: access tokens (personal, project,
+/// group), deploy tokens, deploy keys and pipeline triggers share this one row model. Fields a
+/// kind does not have stay at their defaults.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct AccessToken {
+#[serde(from = "RawCredential")]
+pub struct Credential {
+    pub id: u64,
+    /// The token's `name`, a deploy key's `title`, or a trigger's `description`.
+    pub name: String,
+    pub description: String,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+    /// GitLab's own verdict where the kind has one (`active` on access tokens, `!expired` on
+    /// deploy tokens).
+    pub active: Option<bool>,
+    pub expires_at: Option<NaiveDate>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub access_level: Option<AccessLevel>,
+    /// The user the token acts as: a bot user for project and group tokens.
+    pub user_id: Option<u64>,
+    /// A deploy token's username.
+    pub username: String,
+    /// A deploy key's write access.
+    pub can_push: Option<bool>,
+    /// A deploy key's SHA256 fingerprint, as GitLab shows it.
+    pub fingerprint: String,
+    /// A trigger's owner.
+    pub owner: Option<UserRef>,
+}
+
+/// Who owns something, as GitLab embeds a user.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct UserRef {
     pub id: u64,
     #[serde(default, deserialize_with = "nullable")]
+    pub username: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+}
+
+#[derive(Deserialize)]
+struct RawCredential {
+    id: u64,
     #[serde(default, deserialize_with = "nullable")]
-    pub description: String,
+    name: String,
     #[serde(default, deserialize_with = "nullable")]
-    pub scopes: Vec<String>,
+    title: String,
     #[serde(default, deserialize_with = "nullable")]
-    pub revoked: bool,
+    description: String,
     #[serde(default, deserialize_with = "nullable")]
-    pub active: bool,
+    scopes: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    revoked: bool,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    active: Option<bool>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    expired: Option<bool>,
     #[serde(default, deserialize_with = "lenient_date")]
-    pub expires_at: Option<NaiveDate>,
+    expires_at: Option<NaiveDate>,
     #[serde(default, deserialize_with = "lenient_datetime")]
-    pub created_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "lenient_datetime")]
-    pub last_used_at: Option<DateTime<Utc>>,
+    created_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_datetime", alias = "last_used")]
+    last_used_at: Option<DateTime<Utc>>,
     #[serde(default, deserialize_with = "lenient_role")]
-    pub access_level: Option<AccessLevel>,
+    access_level: Option<AccessLevel>,
+    #[serde(default, deserialize_with = "lenient_id")]
+    user_id: Option<u64>,
+    #[serde(default, deserialize_with = "nullable")]
+    username: String,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    can_push: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    fingerprint_sha256: String,
+    #[serde(default)]
+    owner: Option<UserRef>,
+}
+
+impl From<RawCredential> for Credential {
+    fn from(r: RawCredential) -> Self {
+        // A trigger has only a description: it is the trigger's name.
+        let (name, description) = if !r.name.is_empty() {
+            (r.name, r.description)
+        } else if !r.title.is_empty() {
+            (r.title, r.description)
+        } else {
+            (r.description, String::new())
+        };
+        Credential {
+            id: r.id,
+            name,
+            description,
+            scopes: r.scopes,
+            revoked: r.revoked,
+            active: r.active.or(r.expired.map(|e| !e)),
+            expires_at: r.expires_at,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            access_level: r.access_level,
+            user_id: r.user_id,
+            username: r.username,
+            can_push: r.can_push,
+            fingerprint: r.fingerprint_sha256,
+            owner: r.owner,
+        }
+    }
+}
+
+/// The access-token name the session and older code use for a credential row.
+pub type AccessToken = Credential;
+
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Option::<Loose>::deserialize(d)? {
+        Some(Loose::Bool(b)) => Some(b),
+        _ => None,
+    })
+}
+
+fn lenient_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<Loose>::deserialize(d)? {
+        Some(Loose::Int(n)) => u64::try_from(n).ok(),
+        _ => None,
+    })
 }
 
 /// What a token's badge says.
@@ -142,7 +242,7 @@ impl TokenStatus {
     }
 }
 
-impl AccessToken {
+impl Credential {
     /// Status on `today` (UTC). GitLab's own `active` flag is trusted when it says inactive,
     /// so a clock difference cannot show a dead token as usable.
     pub fn status(&self, today: NaiveDate) -> TokenStatus {
@@ -150,7 +250,7 @@ impl AccessToken {
             return TokenStatus::Revoked;
         }
         let days_left = self.expires_at.map(|d| (d - today).num_days());
-        if !self.active || days_left.is_some_and(|n| n <= 0) {
+        if self.active == Some(false) || days_left.is_some_and(|n| n <= 0) {
             return TokenStatus::Expired;
         }
         TokenStatus::Active { days_left }
@@ -160,7 +260,7 @@ impl AccessToken {
 /// A token just created or rotated: the only time GitLab returns its secret.
 #[derive(Debug)]
 pub struct CreatedToken {
-    pub meta: AccessToken,
+    pub meta: Credential,
     pub token: Secret,
 }
 
@@ -214,19 +314,12 @@ mod tests {
         crate::expiry::parse_date(s).unwrap()
     }
 
-    fn token(expires: Option<&str>, active: bool, revoked: bool) -> AccessToken {
-        AccessToken {
-            id: 1,
-            name: "t".into(),
-            description: String::new(),
-            scopes: vec![],
-            revoked,
-            active,
-            expires_at: expires.map(d),
-            created_at: None,
-            last_used_at: None,
-            access_level: None,
-        }
+    fn token(expires: Option<&str>, active: bool, revoked: bool) -> Credential {
+        let json = format!(
+            r#"{{"id":1,"name":"t","active":{active},"revoked":{revoked},"expires_at":{}}}"#,
+            expires.map_or("null".into(), |e| format!("\"{e}\""))
+        );
+        serde_json::from_str(&json).unwrap()
     }
 
     #[test]
@@ -280,5 +373,43 @@ mod tests {
         assert!(v("17.7.0").at_least(17, 7));
         assert!(!v("16.5.3-ee").at_least(16, 6));
         assert!(v("garbage").at_least(99, 0));
+    }
+
+    #[test]
+    fn one_row_model_reads_every_kind() {
+        let today = d("2026-11-21");
+        let deploy: Credential = serde_json::from_str(
+            r#"{"id":3,"name":"ci","username":"gitlab+deploy-token-3","expires_at":"2026-11-20T00:00:00.000Z","scopes":["read_registry"],"revoked":false,"expired":true}"#,
+        )
+        .unwrap();
+        assert_eq!(deploy.username, "gitlab+deploy-token-3");
+        assert_eq!(deploy.active, Some(false));
+        assert_eq!(deploy.status(today), TokenStatus::Expired);
+        let forever: Credential = serde_json::from_str(
+            r#"{"id":4,"name":"x","expires_at":null,"revoked":false,"expired":false}"#,
+        )
+        .unwrap();
+        assert_eq!(forever.status(today).label(), "no expiry");
+        let key: Credential = serde_json::from_str(
+            r#"{"id":5,"title":"laptop","key":"ssh-ed25519 AAAA","fingerprint_sha256":"SHA256:abc","can_push":true,"expires_at":null,"created_at":"2026-01-01T10:00:00.000Z"}"#,
+        )
+        .unwrap();
+        assert_eq!((key.name.as_str(), key.can_push), ("laptop", Some(true)));
+        assert_eq!(key.fingerprint, "SHA256:abc");
+        assert!(key.status(today).is_active());
+        let trigger: Credential = serde_json::from_str(
+            r#"{"id":6,"description":"deploy downstream","token":"glpt****","last_used":"2026-11-01T08:00:00Z","owner":{"id":2,"username":"maria","name":"Maria"}}"#,
+        )
+        .unwrap();
+        assert_eq!(trigger.name, "deploy downstream");
+        assert_eq!(trigger.description, "");
+        assert!(trigger.last_used_at.is_some());
+        assert_eq!(trigger.owner.as_ref().map(|o| o.id), Some(2));
+        // Odd types never fail a whole list.
+        let odd: Credential = serde_json::from_str(
+            r#"{"id":7,"name":null,"active":"yes","user_id":-1,"access_level":99,"owner":null,"extra":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!((odd.active, odd.user_id), (None, None));
     }
 }

@@ -2,6 +2,7 @@
 //! call, so tests check requests without a network and one small client sends them all.
 
 use crate::gitlab_url::GitLabUrl;
+use crate::kind::{Kind, Owner};
 use crate::role::AccessLevel;
 use chrono::NaiveDate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -24,6 +25,7 @@ pub fn encode_component(s: &str) -> String {
 pub enum Method {
     Get,
     Post,
+    Put,
     Delete,
 }
 
@@ -32,6 +34,7 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
     }
@@ -157,73 +160,137 @@ pub fn project_member(project: &ProjectRef, user_id: u64) -> ApiRequest {
     ApiRequest::get(format!("/projects/{project}/members/all/{user_id}"))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenState {
-    Active,
-    Inactive,
+/// A group as GitLab's `:id` accepts it; same shape as a project reference.
+pub type GroupRef = ProjectRef;
+
+/// Groups in which the caller holds at least `min_role` (admins see every group).
+pub fn groups(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> ApiRequest {
+    let mut req = ApiRequest::get("/groups".into())
+        .with_query("min_access_level", min_role.level())
+        .with_query("order_by", "path")
+        .with_query("sort", "asc");
+    let search = search.trim();
+    if !search.is_empty() {
+        req = req.with_query("search", search);
+    }
+    req.with_query("page", page.max(1))
+        .with_query("per_page", per_page.clamp(1, 100))
 }
 
-pub fn project_tokens(project: &ProjectRef, state: Option<TokenState>, page: u32) -> ApiRequest {
-    let mut req = ApiRequest::get(format!("/projects/{project}/access_tokens"));
-    if let Some(state) = state {
-        let s = match state {
-            TokenState::Active => "active",
-            TokenState::Inactive => "inactive",
-        };
-        req = req.with_query("state", s);
+pub fn group(group: &GroupRef) -> ApiRequest {
+    ApiRequest::get(format!("/groups/{group}"))
+}
+
+/// The caller's effective role in a group, inherited memberships included.
+pub fn group_member(group: &GroupRef, user_id: u64) -> ApiRequest {
+    ApiRequest::get(format!("/groups/{group}/members/all/{user_id}"))
+}
+
+/// One user; how the app learns a bot user's username for clone snippets.
+pub fn user(id: u64) -> ApiRequest {
+    ApiRequest::get(format!("/users/{id}"))
+}
+
+/// Where an owner keeps a kind: `/projects/7/deploy_tokens`, `/personal_access_tokens`.
+fn collection(owner: &Owner, kind: Kind) -> String {
+    match owner.resource_path() {
+        Some(base) => format!("{base}/{}", kind.spec().segment),
+        None => "/personal_access_tokens".into(),
+    }
+}
+
+/// One page of an owner's credentials of one kind, active and inactive alike.
+pub fn list(owner: &Owner, kind: Kind, page: u32) -> ApiRequest {
+    let mut req = ApiRequest::get(collection(owner, kind));
+    if let Owner::User(id) = owner {
+        req = req.with_query("user_id", id);
     }
     req.with_query("page", page.max(1))
         .with_query("per_page", PER_PAGE)
 }
 
-/// A validated project access token request; built only by [`crate::validate`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CreateProjectToken {
-    pub name: String,
+/// A validated create (or edit) request: only the fields the kind has are set, and only set
+/// fields are sent. Built by [`crate::validate`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CreateBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub scopes: Vec<String>,
-    pub access_level: AccessLevel,
-    pub expires_at: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_level: Option<AccessLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_push: Option<bool>,
 }
 
-pub fn create_project_token(project: &ProjectRef, body: &CreateProjectToken) -> ApiRequest {
+fn with_body(method: Method, path: String, body: Option<String>) -> ApiRequest {
     ApiRequest {
-        method: Method::Post,
-        path: format!("/projects/{project}/access_tokens"),
+        method,
+        path,
         query: Vec::new(),
-        body: serde_json::to_string(body).ok(),
+        body,
     }
+}
+
+/// Create. Personal tokens go to `POST /user/personal_access_tokens` for oneself (the
+/// self-service endpoint) or `POST /users/:id/personal_access_tokens` (admins).
+pub fn create(owner: &Owner, kind: Kind, body: &CreateBody) -> ApiRequest {
+    let path = match owner {
+        Owner::Me => "/user/personal_access_tokens".into(),
+        Owner::User(id) => format!("/users/{id}/personal_access_tokens"),
+        _ => collection(owner, kind),
+    };
+    with_body(Method::Post, path, serde_json::to_string(body).ok())
 }
 
 /// Rotation. `expires_at` is sent only when chosen: GitLab before 16.6 ignores it and always
 /// gives the new token seven days.
-pub fn rotate_project_token(
-    project: &ProjectRef,
-    token_id: u64,
-    expires_at: Option<NaiveDate>,
-) -> ApiRequest {
-    ApiRequest {
-        method: Method::Post,
-        path: format!("/projects/{project}/access_tokens/{token_id}/rotate"),
-        query: Vec::new(),
-        body: expires_at
-            .and_then(|expires_at| serde_json::to_string(&RotateBody { expires_at }).ok()),
-    }
+pub fn rotate(owner: &Owner, kind: Kind, id: u64, expires_at: Option<NaiveDate>) -> ApiRequest {
+    let body = expires_at.and_then(|expires_at| {
+        serde_json::to_string(&CreateBody {
+            expires_at: Some(expires_at),
+            ..CreateBody::default()
+        })
+        .ok()
+    });
+    with_body(
+        Method::Post,
+        format!("{}/{id}/rotate", collection(owner, kind)),
+        body,
+    )
 }
 
-#[derive(Serialize)]
-struct RotateBody {
-    expires_at: NaiveDate,
+/// Revoke (tokens) or remove (deploy keys, triggers).
+pub fn revoke(owner: &Owner, kind: Kind, id: u64) -> ApiRequest {
+    with_body(
+        Method::Delete,
+        format!("{}/{id}", collection(owner, kind)),
+        None,
+    )
 }
 
-pub fn revoke_project_token(project: &ProjectRef, token_id: u64) -> ApiRequest {
-    ApiRequest {
-        method: Method::Delete,
-        path: format!("/projects/{project}/access_tokens/{token_id}"),
-        query: Vec::new(),
-        body: None,
-    }
+/// Edit in place: a deploy key's title and write access, a trigger's description.
+pub fn update(owner: &Owner, kind: Kind, id: u64, body: &CreateBody) -> ApiRequest {
+    with_body(
+        Method::Put,
+        format!("{}/{id}", collection(owner, kind)),
+        serde_json::to_string(body).ok(),
+    )
+}
+
+/// Whether `owner` and `kind` go together (a group has no deploy keys).
+pub fn fits(owner: &Owner, kind: Kind) -> bool {
+    kind.spec().owner == owner.owner_type()
 }
 
 #[cfg(test)]
@@ -241,7 +308,7 @@ mod tests {
         assert_eq!(ProjectRef::parse("42"), Some(ProjectRef::Id(42)));
         assert_eq!(ProjectRef::parse("  "), None);
         let evil = ProjectRef::Path("a/../../user?x=1#y".into());
-        let path = project_tokens(&evil, None, 1).path;
+        let path = list(&Owner::Project(evil), Kind::ProjectAccessToken, 1).path;
         assert_eq!(
             path,
             "/projects/a%2F..%2F..%2Fuser%3Fx%3D1%23y/access_tokens"
@@ -267,45 +334,149 @@ mod tests {
     }
 
     #[test]
-    fn create_body_has_gitlab_field_names() {
-        let body = CreateProjectToken {
-            name: "ci".into(),
-            description: None,
-            scopes: vec!["read_repository".into()],
-            access_level: AccessLevel::Developer,
-            expires_at: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+    fn create_bodies_send_only_what_the_kind_has() {
+        let body = CreateBody {
+            name: Some("ci".into()),
+            scopes: Some(vec!["read_repository".into()]),
+            access_level: Some(AccessLevel::Developer),
+            expires_at: NaiveDate::from_ymd_opt(2027, 1, 31),
+            ..CreateBody::default()
         };
-        let req = create_project_token(&ProjectRef::Id(7), &body);
-        assert_eq!(req.method, Method::Post);
-        assert_eq!(req.path, "/projects/7/access_tokens");
+        let req = create(
+            &Owner::Project(ProjectRef::Id(7)),
+            Kind::ProjectAccessToken,
+            &body,
+        );
+        assert_eq!(
+            (req.method, req.path.as_str()),
+            (Method::Post, "/projects/7/access_tokens")
+        );
         let sent: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             sent,
-            (serde_json::json!({
+            serde_json::json!({
                 "name": "ci", "scopes": ["read_repository"], "access_level": 30, "expires_at": "2027-01-31"
-            }))
+            })
+        );
+        let key = CreateBody {
+            title: Some("laptop".into()),
+            key: Some("ssh-ed25519 AAAA".into()),
+            can_push: Some(false),
+            ..CreateBody::default()
+        };
+        let req = create(&Owner::Project(ProjectRef::Id(7)), Kind::DeployKey, &key);
+        assert_eq!(req.path, "/projects/7/deploy_keys");
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"title":"laptop","key":"ssh-ed25519 AAAA","can_push":false}"#)
         );
     }
 
     #[test]
+    fn every_kind_finds_its_collection() {
+        let p = Owner::Project(ProjectRef::Path("demo/web".into()));
+        let g = Owner::Group(ProjectRef::Id(10));
+        let cases = [
+            (
+                list(&p, Kind::ProjectAccessToken, 1),
+                "/projects/demo%2Fweb/access_tokens",
+            ),
+            (
+                list(&p, Kind::ProjectDeployToken, 1),
+                "/projects/demo%2Fweb/deploy_tokens",
+            ),
+            (
+                list(&p, Kind::DeployKey, 1),
+                "/projects/demo%2Fweb/deploy_keys",
+            ),
+            (
+                list(&p, Kind::TriggerToken, 1),
+                "/projects/demo%2Fweb/triggers",
+            ),
+            (
+                list(&g, Kind::GroupAccessToken, 1),
+                "/groups/10/access_tokens",
+            ),
+            (
+                list(&g, Kind::GroupDeployToken, 1),
+                "/groups/10/deploy_tokens",
+            ),
+            (
+                list(&Owner::Me, Kind::PersonalAccessToken, 1),
+                "/personal_access_tokens",
+            ),
+            (
+                revoke(&g, Kind::GroupDeployToken, 4),
+                "/groups/10/deploy_tokens/4",
+            ),
+            (
+                revoke(&Owner::Me, Kind::PersonalAccessToken, 4),
+                "/personal_access_tokens/4",
+            ),
+            (
+                rotate(&g, Kind::GroupAccessToken, 4, None),
+                "/groups/10/access_tokens/4/rotate",
+            ),
+            (
+                rotate(&Owner::User(3), Kind::PersonalAccessToken, 4, None),
+                "/personal_access_tokens/4/rotate",
+            ),
+            (
+                update(&p, Kind::TriggerToken, 9, &CreateBody::default()),
+                "/projects/demo%2Fweb/triggers/9",
+            ),
+        ];
+        for (req, path) in cases {
+            assert_eq!(req.path, path);
+        }
+        let admin_view = list(&Owner::User(3), Kind::PersonalAccessToken, 2);
+        assert_eq!(admin_view.query_value("user_id"), Some("3"));
+        assert_eq!(admin_view.query_value("page"), Some("2"));
+        assert_eq!(
+            list(&Owner::Me, Kind::PersonalAccessToken, 1).query_value("user_id"),
+            None
+        );
+        let body = CreateBody::default();
+        assert_eq!(
+            create(&Owner::Me, Kind::PersonalAccessToken, &body).path,
+            "/user/personal_access_tokens"
+        );
+        assert_eq!(
+            create(&Owner::User(3), Kind::PersonalAccessToken, &body).path,
+            "/users/3/personal_access_tokens"
+        );
+        assert_eq!(update(&p, Kind::DeployKey, 1, &body).method, Method::Put);
+        assert!(fits(&g, Kind::GroupDeployToken));
+        assert!(!fits(&g, Kind::DeployKey));
+    }
+
+    #[test]
     fn rotate_and_revoke_shapes() {
-        let p = ProjectRef::Id(7);
+        let p = Owner::Project(ProjectRef::Id(7));
         let date = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-        let r = rotate_project_token(&p, 9, Some(date));
+        let r = rotate(&p, Kind::ProjectAccessToken, 9, Some(date));
         assert_eq!(
             (r.method, r.path.as_str()),
             (Method::Post, "/projects/7/access_tokens/9/rotate")
         );
         assert_eq!(r.body.as_deref(), Some(r#"{"expires_at":"2027-01-01"}"#));
-        assert_eq!(rotate_project_token(&p, 9, None).body, None);
-        let d = revoke_project_token(&p, 9);
+        assert_eq!(rotate(&p, Kind::ProjectAccessToken, 9, None).body, None);
+        let d = revoke(&p, Kind::ProjectAccessToken, 9);
         assert_eq!(
             (d.method, d.path.as_str(), d.body),
             (Method::Delete, "/projects/7/access_tokens/9", None)
         );
-        let l = project_tokens(&p, Some(TokenState::Inactive), 3);
-        assert_eq!(l.query_value("state"), Some("inactive"));
-        assert_eq!(l.query_value("page"), Some("3"));
-        assert_eq!(project_member(&p, 5).path, "/projects/7/members/all/5");
+        assert_eq!(
+            project_member(&ProjectRef::Id(7), 5).path,
+            "/projects/7/members/all/5"
+        );
+        assert_eq!(
+            group_member(&ProjectRef::Id(10), 5).path,
+            "/groups/10/members/all/5"
+        );
+        let g = groups(AccessLevel::Owner, "ops", 1, 100);
+        assert_eq!(g.query_value("min_access_level"), Some("50"));
+        assert_eq!(g.query_value("search"), Some("ops"));
+        assert_eq!(user(12).path, "/users/12");
     }
 }

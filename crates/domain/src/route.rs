@@ -1,6 +1,7 @@
 //! Where the page is. Routes live in the URL fragment (`…/tokenwarden/#/projects/42`), so deep
 //! links work from any sub-path of a static host (GitLab Pages) with no server rewrite rules.
 
+use crate::kind::{Kind, Owner, OwnerType};
 use crate::request::{encode_component, ProjectRef};
 use percent_encoding::percent_decode_str;
 
@@ -8,24 +9,70 @@ use percent_encoding::percent_decode_str;
 pub enum Route {
     /// The projects you can manage tokens in; also the home page.
     Projects,
-    /// One project's access tokens, by id or full path.
-    ProjectTokens(ProjectRef),
+    /// The groups you can manage tokens in.
+    Groups,
+    /// One owner's credentials of one kind: a project's deploy keys, your personal tokens.
+    Credentials {
+        owner: Owner,
+        kind: Kind,
+    },
     NotFound,
 }
 
+fn decode_ref(segment: &str) -> Option<ProjectRef> {
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .and_then(|s| ProjectRef::parse(&s))
+}
+
+fn ref_segment(r: &ProjectRef) -> String {
+    match r {
+        ProjectRef::Id(id) => id.to_string(),
+        ProjectRef::Path(p) => encode_component(p),
+    }
+}
+
 impl Route {
-    /// Reads `location.hash` (`#/projects/42`, `#/projects/group%2Fapp`, `` or `#/`).
+    /// A project's page, on its first tab (access tokens).
+    pub fn project(r: ProjectRef) -> Route {
+        Route::Credentials {
+            owner: Owner::Project(r),
+            kind: Kind::ProjectAccessToken,
+        }
+    }
+
+    pub fn group(r: ProjectRef) -> Route {
+        Route::Credentials {
+            owner: Owner::Group(r),
+            kind: Kind::GroupAccessToken,
+        }
+    }
+
+    /// Reads `location.hash` (`#/projects/42`, `#/groups/demo/deploy_tokens`, `` or `#/`).
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.strip_prefix('#').unwrap_or(hash);
         let path = path.split('?').next().unwrap_or_default();
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let owned = |owner: Option<Owner>, tab: Option<&str>| -> Route {
+            let Some(owner) = owner else {
+                return Route::NotFound;
+            };
+            let kind = match tab {
+                None => owner.kinds().first().copied(),
+                Some(tab) => Kind::from_segment(owner.owner_type(), tab),
+            };
+            kind.map_or(Route::NotFound, |kind| Route::Credentials { owner, kind })
+        };
         match segments.as_slice() {
             [] | ["projects"] => Route::Projects,
-            ["projects", id] => percent_decode_str(id)
-                .decode_utf8()
-                .ok()
-                .and_then(|id| ProjectRef::parse(&id))
-                .map_or(Route::NotFound, Route::ProjectTokens),
+            ["groups"] => Route::Groups,
+            ["projects", id] => owned(decode_ref(id).map(Owner::Project), None),
+            ["projects", id, tab] => owned(decode_ref(id).map(Owner::Project), Some(tab)),
+            ["groups", id] => owned(decode_ref(id).map(Owner::Group), None),
+            ["groups", id, tab] => owned(decode_ref(id).map(Owner::Group), Some(tab)),
+            ["tokens"] => owned(Some(Owner::Me), None),
+            ["users", id, "tokens"] => owned(id.parse().ok().map(Owner::User), None),
             _ => Route::NotFound,
         }
     }
@@ -34,11 +81,32 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Route::Projects => "#/projects".into(),
-            Route::ProjectTokens(ProjectRef::Id(id)) => format!("#/projects/{id}"),
-            Route::ProjectTokens(ProjectRef::Path(p)) => {
-                format!("#/projects/{}", encode_component(p))
+            Route::Groups => "#/groups".into(),
+            Route::Credentials { owner, kind } => {
+                let first = owner.kinds().first() == Some(kind);
+                let tab = if first {
+                    String::new()
+                } else {
+                    format!("/{}", kind.spec().segment)
+                };
+                match owner {
+                    Owner::Project(r) => format!("#/projects/{}{tab}", ref_segment(r)),
+                    Owner::Group(r) => format!("#/groups/{}{tab}", ref_segment(r)),
+                    Owner::Me => "#/tokens".into(),
+                    Owner::User(id) => format!("#/users/{id}/tokens"),
+                }
             }
             Route::NotFound => "#/not-found".into(),
+        }
+    }
+
+    /// Which top-level section the route belongs to, for the navigation's current marker.
+    pub fn section(&self) -> Option<OwnerType> {
+        match self {
+            Route::Projects => Some(OwnerType::Project),
+            Route::Groups => Some(OwnerType::Group),
+            Route::Credentials { owner, .. } => Some(owner.owner_type()),
+            Route::NotFound => None,
         }
     }
 }
@@ -47,24 +115,55 @@ impl Route {
 mod tests {
     use super::*;
 
+    fn creds(owner: Owner, kind: Kind) -> Route {
+        Route::Credentials { owner, kind }
+    }
+
     #[test]
     fn parses_fragments() {
+        let p42 = || Owner::Project(ProjectRef::Id(42));
         let cases = [
             ("", Route::Projects),
             ("#", Route::Projects),
             ("#/", Route::Projects),
             ("#/projects", Route::Projects),
             ("#/projects/", Route::Projects),
-            ("#/projects/42", Route::ProjectTokens(ProjectRef::Id(42))),
+            ("#/projects/42", creds(p42(), Kind::ProjectAccessToken)),
             (
                 "#/projects/42?tab=inactive",
-                Route::ProjectTokens(ProjectRef::Id(42)),
+                creds(p42(), Kind::ProjectAccessToken),
             ),
             (
-                "#/projects/group%2Fsub%2Fapp",
-                Route::ProjectTokens(ProjectRef::Path("group/sub/app".into())),
+                "#/projects/42/deploy_tokens",
+                creds(p42(), Kind::ProjectDeployToken),
             ),
+            ("#/projects/42/deploy_keys", creds(p42(), Kind::DeployKey)),
+            ("#/projects/42/triggers", creds(p42(), Kind::TriggerToken)),
+            (
+                "#/projects/group%2Fsub%2Fapp",
+                Route::project(ProjectRef::Path("group/sub/app".into())),
+            ),
+            ("#/groups", Route::Groups),
+            (
+                "#/groups/10",
+                creds(Owner::Group(ProjectRef::Id(10)), Kind::GroupAccessToken),
+            ),
+            (
+                "#/groups/demo/deploy_tokens",
+                creds(
+                    Owner::Group(ProjectRef::Path("demo".into())),
+                    Kind::GroupDeployToken,
+                ),
+            ),
+            ("#/tokens", creds(Owner::Me, Kind::PersonalAccessToken)),
+            (
+                "#/users/3/tokens",
+                creds(Owner::User(3), Kind::PersonalAccessToken),
+            ),
+            ("#/groups/10/deploy_keys", Route::NotFound),
             ("#/projects/42/extra", Route::NotFound),
+            ("#/projects/42/deploy_tokens/x", Route::NotFound),
+            ("#/users/x/tokens", Route::NotFound),
             ("#/settings", Route::NotFound),
             ("#/projects/%FF", Route::NotFound),
         ];
@@ -75,12 +174,25 @@ mod tests {
 
     #[test]
     fn links_round_trip() {
-        for r in [
-            Route::Projects,
-            Route::ProjectTokens(ProjectRef::Id(7)),
-            Route::ProjectTokens(ProjectRef::Path("a b/c?d".into())),
+        let mut routes = vec![Route::Projects, Route::Groups];
+        for owner in [
+            Owner::Project(ProjectRef::Id(7)),
+            Owner::Project(ProjectRef::Path("a b/c?d".into())),
+            Owner::Group(ProjectRef::Path("top/sub".into())),
+            Owner::Me,
+            Owner::User(9),
         ] {
+            for kind in owner.kinds() {
+                routes.push(creds(owner.clone(), *kind));
+            }
+        }
+        for r in routes {
             assert_eq!(Route::from_hash(&r.href()), r, "{}", r.href());
         }
+        assert_eq!(Route::project(ProjectRef::Id(7)).href(), "#/projects/7");
+        assert_eq!(
+            creds(Owner::Project(ProjectRef::Id(7)), Kind::TriggerToken).href(),
+            "#/projects/7/triggers"
+        );
     }
 }

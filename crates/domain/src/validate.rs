@@ -2,14 +2,17 @@
 //! passes becomes a typed request; GitLab is never asked to judge input we can judge here.
 
 use crate::error::Field;
-use crate::expiry::ExpiryChoice;
-use crate::request::CreateProjectToken;
+use crate::expiry::{ExpiryChoice, MAX_LIFETIME_DAYS};
+use crate::kind::{ExpiryRule, Kind};
+use crate::request::CreateBody;
 use crate::role::{AccessLevel, Caller};
-use crate::scope::TokenKind;
+use crate::scope::{ScopeInfo, ADMIN_SCOPES, SELF_SERVICE_SCOPES, VIRTUAL_REGISTRY_SCOPES};
+use crate::ssh_key;
 use chrono::NaiveDate;
 
 pub const MAX_NAME_CHARS: usize = 255;
 pub const MAX_DESCRIPTION_CHARS: usize = 255;
+pub const MAX_USERNAME_CHARS: usize = 255;
 
 /// Messages keyed by field, in form order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,10 +26,14 @@ impl FieldErrors {
             .map(|(_, m)| m.as_str())
     }
 
-    fn push(&mut self, field: Field, r: Result<(), String>) {
-        if let Err(m) = r {
-            self.0.push((field, m));
-        }
+    /// The value, or None after noting the message at `field`.
+    fn take<T>(&mut self, field: Field, r: Result<T, String>) -> Option<T> {
+        r.map_err(|m| self.0.push((field, m))).ok()
+    }
+
+    /// The first field with a problem, in form order: where focus goes after a failed submit.
+    pub fn first(&self) -> Option<Field> {
+        self.0.first().map(|(f, _)| *f)
     }
 }
 
@@ -58,23 +65,51 @@ pub fn description(input: &str) -> Result<Option<String>, String> {
     Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
 }
 
-pub fn scopes(kind: TokenKind, selected: &[String]) -> Result<Vec<String>, String> {
+pub fn scopes(
+    kind: Kind,
+    offered: &[&ScopeInfo],
+    selected: &[String],
+) -> Result<Vec<String>, String> {
     if selected.is_empty() {
         return Err("Select at least one scope.".into());
     }
-    if let Some(bad) = selected.iter().find(|s| kind.scope(s).is_none()) {
+    if let Some(bad) = selected
+        .iter()
+        .find(|s| !offered.iter().any(|o| o.name == s.as_str()))
+    {
         return Err(format!(
-            "\u{201c}{bad}\u{201d} is not a scope a {} can have.",
+            "\u{201c}{bad}\u{201d} is not a scope a {} can have here.",
             kind.label()
         ));
     }
     // Catalog order, no duplicates: the request is stable whatever the click order.
-    Ok(kind
-        .scopes()
+    Ok(offered
         .iter()
         .filter(|s| selected.iter().any(|x| x == s.name))
         .map(|s| s.name.to_string())
         .collect())
+}
+
+/// Deploy token usernames: GitLab's `^[a-zA-Z0-9.+_-]+$`, at most 255 characters; empty means
+/// GitLab's default `gitlab+deploy-token-{id}`.
+pub fn username(input: &str) -> Result<Option<String>, String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    let chars = trimmed.chars().count();
+    if chars > MAX_USERNAME_CHARS {
+        return Err(format!(
+            "Use at most {MAX_USERNAME_CHARS} characters (now {chars})."
+        ));
+    }
+    if !trimmed
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._+-".contains(&b))
+    {
+        return Err("A username can contain only letters, digits, '_', '-', '+', and '.'.".into());
+    }
+    Ok(Some(trimmed.to_string()))
 }
 
 pub fn role(
@@ -105,31 +140,44 @@ fn caller_label(caller: Caller) -> &'static str {
         .unwrap_or("a lower role")
 }
 
-/// What the create form holds, as typed.
+/// What a create form holds, as typed. Fields a kind lacks stay empty and are not checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TokenForm {
+pub struct CredentialForm {
     pub name: String,
     pub description: String,
     pub scopes: Vec<String>,
     pub role: Option<AccessLevel>,
     pub expiry: ExpiryChoice,
+    pub username: String,
+    pub key: String,
+    pub can_push: bool,
 }
 
-impl TokenForm {
+impl CredentialForm {
     /// Defaults: no scope pre-selected (least privilege is the user's call), the highest role the
-    /// caller may grant up to GitLab's default of Maintainer, and a 30-day expiry.
-    pub fn new(caller: Caller) -> Self {
-        let role = if caller.may_grant(AccessLevel::DEFAULT_FOR_TOKEN) {
+    /// caller may grant up to GitLab's default of Maintainer, 30 days for kinds that must expire
+    /// and no expiry for the others, read-only deploy keys.
+    pub fn new(kind: Kind, caller: Caller) -> Self {
+        let role = if !kind.spec().has_role {
+            None
+        } else if caller.may_grant(AccessLevel::DEFAULT_FOR_TOKEN) {
             Some(AccessLevel::DEFAULT_FOR_TOKEN)
         } else {
             caller.grantable_roles(false).last().copied()
         };
-        TokenForm {
+        let expiry = match kind.spec().expiry {
+            ExpiryRule::Required => ExpiryChoice::default(),
+            ExpiryRule::Optional | ExpiryRule::None => ExpiryChoice::Never,
+        };
+        CredentialForm {
             name: String::new(),
             description: String::new(),
             scopes: Vec::new(),
             role,
-            expiry: ExpiryChoice::default(),
+            expiry,
+            username: String::new(),
+            key: String::new(),
+            can_push: false,
         }
     }
 }
@@ -140,53 +188,131 @@ pub struct FormContext {
     pub today: NaiveDate,
     pub caller: Caller,
     pub planner_supported: bool,
+    /// Token descriptions arrived in GitLab 17.7.
+    pub descriptions_supported: bool,
+    pub virtual_registry_supported: bool,
+    /// A personal token for oneself through `POST /user/personal_access_tokens`, which takes
+    /// only a few scopes; false when an admin creates one through `/users/:id`.
+    pub self_service: bool,
 }
 
-/// Checks every field; returns the request or every problem at once.
-pub fn project_token(
-    form: &TokenForm,
+/// The scopes the form offers for `kind` here.
+pub fn offered_scopes(kind: Kind, ctx: &FormContext) -> Vec<&'static ScopeInfo> {
+    kind.spec()
+        .scopes
+        .iter()
+        .filter(|s| {
+            let admin_only = ADMIN_SCOPES.contains(&s.name);
+            let virtual_registry = VIRTUAL_REGISTRY_SCOPES.contains(&s.name);
+            (!admin_only || (ctx.caller.admin && !ctx.self_service))
+                && (!virtual_registry || ctx.virtual_registry_supported)
+        })
+        .collect()
+}
+
+/// For a personal token made through the self-service endpoint: the chosen scopes that endpoint
+/// refuses, which only GitLab's own form can grant.
+pub fn needs_gitlab_form(kind: Kind, ctx: &FormContext, scopes: &[String]) -> Vec<String> {
+    if kind != Kind::PersonalAccessToken || !ctx.self_service {
+        return Vec::new();
+    }
+    scopes
+        .iter()
+        .filter(|s| !SELF_SERVICE_SCOPES.contains(&s.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Checks every field the kind has; returns the request body or every problem at once.
+pub fn credential(
+    kind: Kind,
+    form: &CredentialForm,
     ctx: &FormContext,
-) -> Result<CreateProjectToken, FieldErrors> {
+) -> Result<CreateBody, FieldErrors> {
+    let spec = kind.spec();
     let mut errors = FieldErrors::default();
-    let name = name(&form.name);
-    let description = description(&form.description);
-    let scopes = scopes(TokenKind::ProjectAccessToken, &form.scopes);
-    let role = role(ctx.caller, form.role, ctx.planner_supported);
-    let expires_at = form.expiry.resolve(ctx.today);
-    errors.push(Field::Name, name.as_ref().map(|_| ()).map_err(Clone::clone));
-    errors.push(
-        Field::Description,
-        description.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    errors.push(
-        Field::Scopes,
-        scopes.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    errors.push(
-        Field::AccessLevel,
-        role.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    errors.push(
-        Field::ExpiresAt,
-        expires_at.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    match (name, description, scopes, role, expires_at) {
-        (Ok(name), Ok(description), Ok(scopes), Ok(access_level), Ok(expires_at)) => {
-            Ok(CreateProjectToken {
-                name,
-                description,
-                scopes,
-                access_level,
-                expires_at,
-            })
+    let mut body = CreateBody::default();
+    for field in spec.fields {
+        match field {
+            Field::Name => {
+                let name = errors.take(Field::Name, name(&form.name));
+                if kind == Kind::DeployKey {
+                    body.title = name;
+                } else {
+                    body.name = name;
+                }
+            }
+            Field::Description => {
+                // A trigger's description is its name: required.
+                let r = if kind == Kind::TriggerToken {
+                    name(&form.description).map(Some)
+                } else {
+                    description(&form.description).and_then(|d| match d {
+                        Some(_) if !ctx.descriptions_supported => Err(
+                            "This GitLab version has no token descriptions (they arrived in 17.7): leave it empty.".into(),
+                        ),
+                        d => Ok(d),
+                    })
+                };
+                body.description = errors.take(Field::Description, r).flatten();
+            }
+            Field::Scopes => {
+                let offered = offered_scopes(kind, ctx);
+                let r = scopes(kind, &offered, &form.scopes).and_then(|chosen| {
+                    let refused = needs_gitlab_form(kind, ctx, &chosen);
+                    if refused.is_empty() {
+                        Ok(chosen)
+                    } else {
+                        Err(format!(
+                            "GitLab lets you create a token with {} only in its own settings page: use the link below, or choose only k8s_proxy or self_rotate here.",
+                            refused.join(", ")
+                        ))
+                    }
+                });
+                body.scopes = errors.take(Field::Scopes, r);
+            }
+            Field::AccessLevel => {
+                body.access_level = errors.take(
+                    Field::AccessLevel,
+                    role(ctx.caller, form.role, ctx.planner_supported),
+                );
+            }
+            Field::ExpiresAt => {
+                let max = (spec.expiry == ExpiryRule::Required).then_some(MAX_LIFETIME_DAYS);
+                let r = form.expiry.resolve_within(ctx.today, max).and_then(|d| {
+                    if d.is_none() && spec.expiry == ExpiryRule::Required {
+                        Err("Choose when the token expires.".to_string())
+                    } else {
+                        Ok(d)
+                    }
+                });
+                body.expires_at = errors.take(Field::ExpiresAt, r).flatten();
+            }
+            Field::Username => {
+                body.username = errors
+                    .take(Field::Username, username(&form.username))
+                    .flatten();
+            }
+            Field::Key => {
+                let r = ssh_key::parse(&form.key).map_err(|e| e.to_string());
+                body.key = errors.take(Field::Key, r).map(|k| k.normalized);
+            }
+            Field::CanPush => body.can_push = Some(form.can_push),
         }
-        _ => Err(errors),
+    }
+    if errors.0.is_empty() {
+        Ok(body)
+    } else {
+        Err(errors)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scope::RESOURCE_SCOPES;
+
+    const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHUgJg71Rsxlr3uJXoGwYVhur9+pHpJNt3RrGFP6jWSh me@laptop";
 
     fn ctx(role: AccessLevel) -> FormContext {
         FormContext {
@@ -196,16 +322,19 @@ mod tests {
                 admin: false,
             },
             planner_supported: true,
+            descriptions_supported: true,
+            virtual_registry_supported: true,
+            self_service: true,
         }
     }
 
-    fn form() -> TokenForm {
-        TokenForm {
+    fn form(kind: Kind) -> CredentialForm {
+        CredentialForm {
             name: "  deploy bot ".into(),
-            description: String::new(),
             scopes: vec!["write_repository".into(), "read_api".into()],
             role: Some(AccessLevel::Developer),
             expiry: ExpiryChoice::Preset(7),
+            ..CredentialForm::new(kind, ctx(AccessLevel::Maintainer).caller)
         }
     }
 
@@ -240,15 +369,42 @@ mod tests {
     }
 
     #[test]
-    fn scopes_must_be_known_and_present() {
-        let k = TokenKind::ProjectAccessToken;
-        assert!(scopes(k, &[]).is_err());
-        assert!(scopes(k, &["read_user".into()])
+    fn scopes_must_be_offered_and_present() {
+        let k = Kind::ProjectAccessToken;
+        let offered: Vec<&ScopeInfo> = RESOURCE_SCOPES.iter().collect();
+        assert!(scopes(k, &offered, &[]).is_err());
+        assert!(scopes(k, &offered, &["read_user".into()])
             .unwrap_err()
             .contains("read_user"));
-        assert!(scopes(k, &["sudo".into()]).is_err());
-        let ok = scopes(k, &["read_repository".into(), "api".into(), "api".into()]).unwrap();
+        assert!(scopes(k, &offered, &["sudo".into()]).is_err());
+        let ok = scopes(
+            k,
+            &offered,
+            &["read_repository".into(), "api".into(), "api".into()],
+        )
+        .unwrap();
         assert_eq!(ok, vec!["api", "read_repository"]);
+    }
+
+    #[test]
+    fn deploy_token_usernames_follow_gitlabs_pattern() {
+        let cases: &[(&str, Result<Option<&str>, ()>)] = &[
+            ("", Ok(None)),
+            ("  ", Ok(None)),
+            ("ci.bot+1_x-y", Ok(Some("ci.bot+1_x-y"))),
+            ("with space", Err(())),
+            ("ünï", Err(())),
+            ("a/b", Err(())),
+            ("$(id)", Err(())),
+        ];
+        for (input, want) in cases {
+            let got = username(input);
+            match want {
+                Ok(v) => assert_eq!(got.unwrap().as_deref(), *v, "{input:?}"),
+                Err(()) => assert!(got.unwrap_err().contains("letters, digits"), "{input:?}"),
+            }
+        }
+        assert!(username(&"a".repeat(256)).unwrap_err().contains("255"));
     }
 
     #[test]
@@ -283,28 +439,132 @@ mod tests {
     }
 
     #[test]
-    fn valid_form_becomes_a_request() {
-        let req = project_token(&form(), &ctx(AccessLevel::Maintainer)).unwrap();
-        assert_eq!(req.name, "deploy bot");
-        assert_eq!(req.description, None);
-        assert_eq!(req.scopes, vec!["read_api", "write_repository"]);
-        assert_eq!(req.access_level, AccessLevel::Developer);
+    fn valid_access_token_form_becomes_a_request() {
+        for kind in [Kind::ProjectAccessToken, Kind::GroupAccessToken] {
+            let req = credential(kind, &form(kind), &ctx(AccessLevel::Maintainer)).unwrap();
+            assert_eq!(req.name.as_deref(), Some("deploy bot"));
+            assert_eq!(req.description, None);
+            assert_eq!(
+                req.scopes,
+                Some(vec!["read_api".into(), "write_repository".into()])
+            );
+            assert_eq!(req.access_level, Some(AccessLevel::Developer));
+            assert_eq!(req.expires_at, NaiveDate::from_ymd_opt(2026, 11, 28));
+            assert_eq!((req.username, req.key, req.can_push), (None, None, None));
+        }
+    }
+
+    #[test]
+    fn each_kind_checks_only_its_own_fields() {
+        let c = ctx(AccessLevel::Maintainer);
+        // Deploy token: deploy scopes, optional username and expiry, no role.
+        let mut f = CredentialForm::new(Kind::ProjectDeployToken, c.caller);
+        assert_eq!(f.expiry, ExpiryChoice::Never);
+        f.name = "registry".into();
+        f.scopes = vec!["read_registry".into()];
+        f.username = "ci+registry".into();
+        let body = credential(Kind::ProjectDeployToken, &f, &c).unwrap();
+        assert_eq!(body.username.as_deref(), Some("ci+registry"));
+        assert_eq!((body.expires_at, body.access_level), (None, None));
+        f.scopes = vec!["api".into()];
+        f.username = "bad name".into();
+        let e = credential(Kind::GroupDeployToken, &f, &c).unwrap_err();
+        assert!(e.get(Field::Scopes).unwrap().contains("api"));
+        assert!(e.get(Field::Username).is_some());
+        assert_eq!(e.first(), Some(Field::Username));
+        // Deploy key: title, a real public key, write access.
+        let mut f = CredentialForm::new(Kind::DeployKey, c.caller);
+        f.name = "laptop".into();
+        f.key = format!("  {ED25519}\r\n");
+        f.can_push = true;
+        let body = credential(Kind::DeployKey, &f, &c).unwrap();
+        assert_eq!(body.title.as_deref(), Some("laptop"));
+        assert_eq!(body.name, None);
+        assert_eq!(body.key.as_deref(), Some(ED25519));
+        assert_eq!(body.can_push, Some(true));
+        f.key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----".into();
+        let e = credential(Kind::DeployKey, &f, &c).unwrap_err();
+        assert!(e.get(Field::Key).unwrap().contains("nothing was sent"));
+        // Trigger: only a description, and it is required.
+        let mut f = CredentialForm::new(Kind::TriggerToken, c.caller);
+        assert!(credential(Kind::TriggerToken, &f, &c)
+            .unwrap_err()
+            .get(Field::Description)
+            .is_some());
+        f.description = " downstream deploy ".into();
+        let body = credential(Kind::TriggerToken, &f, &c).unwrap();
+        assert_eq!(body.description.as_deref(), Some("downstream deploy"));
+        assert_eq!((body.name, body.scopes), (None, None));
+    }
+
+    #[test]
+    fn personal_tokens_follow_the_endpoint_that_creates_them() {
+        let mut c = ctx(AccessLevel::Maintainer);
+        let mut f = CredentialForm::new(Kind::PersonalAccessToken, c.caller);
+        f.name = "laptop".into();
+        f.scopes = vec!["k8s_proxy".into()];
+        assert!(credential(Kind::PersonalAccessToken, &f, &c).is_ok());
+        f.scopes = vec!["api".into(), "k8s_proxy".into()];
         assert_eq!(
-            req.expires_at,
-            NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+            needs_gitlab_form(Kind::PersonalAccessToken, &c, &f.scopes),
+            vec!["api"]
         );
+        let e = credential(Kind::PersonalAccessToken, &f, &c).unwrap_err();
+        assert!(e.get(Field::Scopes).unwrap().contains("settings page"));
+        let names = |c: &FormContext| -> Vec<&str> {
+            offered_scopes(Kind::PersonalAccessToken, c)
+                .iter()
+                .map(|s| s.name)
+                .collect()
+        };
+        assert!(!names(&c).contains(&"sudo"));
+        // An admin creating for someone else gets every scope, the admin-only ones too.
+        c.caller.admin = true;
+        assert!(
+            !names(&c).contains(&"sudo"),
+            "not through the self-service endpoint"
+        );
+        c.self_service = false;
+        assert!(names(&c).contains(&"sudo") && names(&c).contains(&"admin_mode"));
+        assert!(credential(Kind::PersonalAccessToken, &f, &c).is_ok());
+    }
+
+    #[test]
+    fn version_gates_refuse_what_the_instance_lacks() {
+        let mut c = ctx(AccessLevel::Maintainer);
+        c.descriptions_supported = false;
+        c.virtual_registry_supported = false;
+        let mut f = form(Kind::ProjectAccessToken);
+        f.description = "why".into();
+        let e = credential(Kind::ProjectAccessToken, &f, &c).unwrap_err();
+        assert!(e.get(Field::Description).unwrap().contains("17.7"));
+        let offered: Vec<&str> = offered_scopes(Kind::ProjectDeployToken, &c)
+            .iter()
+            .map(|s| s.name)
+            .collect();
+        assert!(!offered.contains(&"read_virtual_registry"));
+        assert!(offered.contains(&"read_package_registry"));
     }
 
     #[test]
     fn every_problem_is_reported_at_once() {
-        let bad = TokenForm {
+        let bad = CredentialForm {
             name: " ".into(),
             description: "d".repeat(300),
             scopes: vec![],
             role: Some(AccessLevel::Owner),
             expiry: ExpiryChoice::Custom("2026-11-21".into()),
+            ..CredentialForm::new(
+                Kind::ProjectAccessToken,
+                ctx(AccessLevel::Maintainer).caller,
+            )
         };
-        let errs = project_token(&bad, &ctx(AccessLevel::Maintainer)).unwrap_err();
+        let errs = credential(
+            Kind::ProjectAccessToken,
+            &bad,
+            &ctx(AccessLevel::Maintainer),
+        )
+        .unwrap_err();
         for f in [
             Field::Name,
             Field::Description,
@@ -314,21 +574,54 @@ mod tests {
         ] {
             assert!(errs.get(f).is_some(), "{f:?} should have an error");
         }
+        assert_eq!(errs.first(), Some(Field::Name));
+        let never = CredentialForm {
+            expiry: ExpiryChoice::Never,
+            ..form(Kind::ProjectAccessToken)
+        };
+        assert!(credential(
+            Kind::ProjectAccessToken,
+            &never,
+            &ctx(AccessLevel::Maintainer)
+        )
+        .unwrap_err()
+        .get(Field::ExpiresAt)
+        .is_some());
     }
 
     #[test]
     fn defaults_respect_the_callers_role() {
-        let dev = TokenForm::new(Caller {
-            role: Some(AccessLevel::Developer),
-            admin: false,
-        });
+        let dev = CredentialForm::new(
+            Kind::ProjectAccessToken,
+            Caller {
+                role: Some(AccessLevel::Developer),
+                admin: false,
+            },
+        );
         assert_eq!(dev.role, Some(AccessLevel::Developer));
-        let owner = TokenForm::new(Caller {
-            role: Some(AccessLevel::Owner),
-            admin: false,
-        });
+        let owner = CredentialForm::new(
+            Kind::GroupAccessToken,
+            Caller {
+                role: Some(AccessLevel::Owner),
+                admin: false,
+            },
+        );
         assert_eq!(owner.role, Some(AccessLevel::Maintainer));
         assert!(owner.scopes.is_empty());
         assert_eq!(owner.expiry, ExpiryChoice::Preset(30));
+        let deploy = CredentialForm::new(
+            Kind::GroupDeployToken,
+            owner.role.map_or(
+                Caller {
+                    role: None,
+                    admin: false,
+                },
+                |r| Caller {
+                    role: Some(r),
+                    admin: false,
+                },
+            ),
+        );
+        assert_eq!((deploy.role, deploy.expiry), (None, ExpiryChoice::Never));
     }
 }
