@@ -108,6 +108,8 @@ pub struct Spec {
     pub editable: bool,
     /// Form fields in order.
     pub fields: &'static [Field],
+    /// The fields an edit changes (`PUT`); empty when the kind cannot be edited.
+    pub edit_fields: &'static [Field],
     /// Whether creating one returns a secret to reveal once.
     pub has_secret: bool,
     pub roles: Roles,
@@ -136,6 +138,7 @@ static PROJECT_ACCESS_TOKEN: Spec = Spec {
     expiry: ExpiryRule::Required,
     rotates: true,
     editable: false,
+    edit_fields: &[],
     fields: &[
         Field::Name,
         Field::Description,
@@ -188,6 +191,7 @@ static PROJECT_DEPLOY_TOKEN: Spec = Spec {
     expiry: ExpiryRule::Optional,
     rotates: false,
     editable: false,
+    edit_fields: &[],
     fields: &[
         Field::Name,
         Field::Username,
@@ -222,6 +226,7 @@ static DEPLOY_KEY: Spec = Spec {
     rotates: false,
     editable: true,
     fields: &[Field::Name, Field::Key, Field::CanPush, Field::ExpiresAt],
+    edit_fields: &[Field::Name, Field::CanPush],
     has_secret: false,
     roles: MAINTAINER,
     settings_path: "/-/settings/repository",
@@ -239,6 +244,7 @@ static TRIGGER_TOKEN: Spec = Spec {
     rotates: false,
     editable: true,
     fields: &[Field::Description],
+    edit_fields: &[Field::Description],
     has_secret: true,
     roles: MAINTAINER,
     settings_path: "/-/settings/ci_cd",
@@ -319,6 +325,68 @@ impl Kind {
     }
 }
 
+/// A column of a kind's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    Scopes,
+    Role,
+    WriteAccess,
+    Owner,
+    Created,
+    LastUsed,
+    Expires,
+}
+
+impl Column {
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Name => "Name",
+            Column::Scopes => "Scopes",
+            Column::Role => "Role",
+            Column::WriteAccess => "Access",
+            Column::Owner => "Owner",
+            Column::Created => "Created",
+            Column::LastUsed => "Last used",
+            Column::Expires => "Expires",
+        }
+    }
+}
+
+impl Spec {
+    /// The table's columns, from what the kind has.
+    pub fn columns(&self) -> Vec<Column> {
+        let mut out = vec![Column::Name];
+        if !self.scopes.is_empty() {
+            out.push(Column::Scopes);
+        }
+        if self.has_role {
+            out.push(Column::Role);
+        }
+        if self.kind == Kind::DeployKey {
+            out.push(Column::WriteAccess);
+        }
+        if self.kind == Kind::TriggerToken {
+            out.push(Column::Owner);
+        }
+        out.push(Column::Created);
+        // Deploy tokens and keys carry no last-use time in GitLab's API.
+        if matches!(
+            self.kind,
+            Kind::ProjectAccessToken
+                | Kind::GroupAccessToken
+                | Kind::PersonalAccessToken
+                | Kind::TriggerToken
+        ) {
+            out.push(Column::LastUsed);
+        }
+        if self.expiry != ExpiryRule::None {
+            out.push(Column::Expires);
+        }
+        out
+    }
+}
+
 /// A GitLab web URL for an owner's settings page of this kind, from the signed-in instance's
 /// base and the owner's full path (never from a URL GitLab sent).
 pub fn settings_url(base: &str, kind: Kind, full_path: &str) -> String {
@@ -374,6 +442,32 @@ mod tests {
             ]
         );
         assert!(!Kind::DeployKey.spec().has_secret);
+    }
+
+    #[test]
+    fn tables_show_what_each_kind_has() {
+        use Column::*;
+        assert_eq!(
+            Kind::ProjectAccessToken.spec().columns(),
+            [Name, Scopes, Role, Created, LastUsed, Expires]
+        );
+        assert_eq!(
+            Kind::GroupDeployToken.spec().columns(),
+            [Name, Scopes, Created, Expires]
+        );
+        assert_eq!(
+            Kind::DeployKey.spec().columns(),
+            [Name, WriteAccess, Created, Expires]
+        );
+        assert_eq!(
+            Kind::TriggerToken.spec().columns(),
+            [Name, Owner, Created, LastUsed]
+        );
+        for k in Kind::ALL {
+            let s = k.spec();
+            assert_eq!(s.editable, !s.edit_fields.is_empty(), "{k:?}");
+            assert!(s.edit_fields.iter().all(|f| s.fields.contains(f)), "{k:?}");
+        }
     }
 
     #[test]

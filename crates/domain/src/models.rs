@@ -279,15 +279,16 @@ impl CreatedToken {
     }
 }
 
-/// `GET /projects` (simple) and `GET /projects/:id`.
+/// A project or a group: `GET /projects`, `GET /projects/:id`, `GET /groups`, `GET /groups/:id`.
+/// Groups call the full name and path `full_name` and `full_path`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Project {
+pub struct Place {
     pub id: u64,
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "nullable", alias = "full_name")]
     pub name_with_namespace: String,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "nullable", alias = "full_path")]
     pub path_with_namespace: String,
     #[serde(default, deserialize_with = "nullable")]
     pub description: String,
@@ -297,6 +298,42 @@ pub struct Project {
     pub http_url_to_repo: String,
     #[serde(default, deserialize_with = "lenient_datetime")]
     pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+pub type Project = Place;
+pub type Group = Place;
+
+impl Place {
+    /// What lists and headings show: the full name, else the name.
+    pub fn title(&self) -> &str {
+        if self.name_with_namespace.is_empty() {
+            &self.name
+        } else {
+            &self.name_with_namespace
+        }
+    }
+}
+
+/// Active rows first by soonest expiry (what needs attention), then inactive ones, newest
+/// expiry first.
+pub fn partition(rows: &[Credential], today: NaiveDate) -> (Vec<Credential>, Vec<Credential>) {
+    let (mut active, mut inactive): (Vec<Credential>, Vec<Credential>) = rows
+        .iter()
+        .cloned()
+        .partition(|t| t.status(today).is_active());
+    active.sort_by_key(|t| (t.expires_at.is_none(), t.expires_at, t.id));
+    inactive.sort_by_key(|t| std::cmp::Reverse((t.expires_at, t.id)));
+    (active, inactive)
+}
+
+/// Names of active rows that stop working within [`EXPIRY_URGENT_DAYS`].
+pub fn expiring_soon(rows: &[Credential], today: NaiveDate) -> Vec<&str> {
+    rows.iter()
+        .filter(|t| {
+            matches!(t.status(today), TokenStatus::Active { days_left: Some(n) } if n <= EXPIRY_URGENT_DAYS)
+        })
+        .map(|t| t.name.as_str())
+        .collect()
 }
 
 /// `GET /projects/:id/members/all/:user_id`.
@@ -373,6 +410,40 @@ mod tests {
         assert!(v("17.7.0").at_least(17, 7));
         assert!(!v("16.5.3-ee").at_least(16, 6));
         assert!(v("garbage").at_least(99, 0));
+    }
+
+    #[test]
+    fn rows_split_into_active_and_inactive_in_attention_order() {
+        let today = d("2026-11-21");
+        let rows = vec![
+            token(Some("2027-06-01"), true, false),
+            token(Some("2026-11-23"), true, false),
+            token(None, true, false),
+            token(Some("2026-11-01"), true, false),
+            token(Some("2027-01-01"), false, true),
+        ];
+        let rows: Vec<Credential> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut t)| {
+                t.id = i as u64;
+                t.name = format!("t{i}");
+                t
+            })
+            .collect();
+        let (active, inactive) = partition(&rows, today);
+        let ids = |v: &[Credential]| v.iter().map(|t| t.id).collect::<Vec<_>>();
+        assert_eq!(ids(&active), [1, 0, 2]);
+        assert_eq!(ids(&inactive), [4, 3]);
+        assert_eq!(expiring_soon(&rows, today), ["t1"]);
+        let group: Group = serde_json::from_str(
+            r#"{"id":10,"name":"Demo","full_name":"Demo","full_path":"demo"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (group.title(), group.path_with_namespace.as_str()),
+            ("Demo", "demo")
+        );
     }
 
     #[test]

@@ -229,10 +229,29 @@ pub fn credential(
     form: &CredentialForm,
     ctx: &FormContext,
 ) -> Result<CreateBody, FieldErrors> {
+    check_fields(kind, kind.spec().fields, form, ctx)
+}
+
+/// Checks the fields an edit changes (a deploy key's title and write access, a trigger's
+/// description).
+pub fn edit(
+    kind: Kind,
+    form: &CredentialForm,
+    ctx: &FormContext,
+) -> Result<CreateBody, FieldErrors> {
+    check_fields(kind, kind.spec().edit_fields, form, ctx)
+}
+
+fn check_fields(
+    kind: Kind,
+    fields: &[Field],
+    form: &CredentialForm,
+    ctx: &FormContext,
+) -> Result<CreateBody, FieldErrors> {
     let spec = kind.spec();
     let mut errors = FieldErrors::default();
     let mut body = CreateBody::default();
-    for field in spec.fields {
+    for field in fields {
         match field {
             Field::Name => {
                 let name = errors.take(Field::Name, name(&form.name));
@@ -495,6 +514,37 @@ mod tests {
         let body = credential(Kind::TriggerToken, &f, &c).unwrap();
         assert_eq!(body.description.as_deref(), Some("downstream deploy"));
         assert_eq!((body.name, body.scopes), (None, None));
+    }
+
+    #[test]
+    fn edits_check_and_send_only_what_can_change() {
+        let c = ctx(AccessLevel::Maintainer);
+        let mut f = CredentialForm::new(Kind::DeployKey, c.caller);
+        f.name = "ci runner".into();
+        f.can_push = true;
+        let body = edit(Kind::DeployKey, &f, &c).unwrap();
+        assert_eq!(
+            body,
+            CreateBody {
+                title: Some("ci runner".into()),
+                can_push: Some(true),
+                ..CreateBody::default()
+            }
+        );
+        f.name = String::new();
+        assert!(edit(Kind::DeployKey, &f, &c)
+            .unwrap_err()
+            .get(Field::Name)
+            .is_some());
+        let mut t = CredentialForm::new(Kind::TriggerToken, c.caller);
+        t.description = "nightly".into();
+        assert_eq!(
+            edit(Kind::TriggerToken, &t, &c)
+                .unwrap()
+                .description
+                .as_deref(),
+            Some("nightly")
+        );
     }
 
     #[test]
