@@ -25,6 +25,8 @@ pub enum Scopes {
     ApiOrReadUser,
     /// `PersonalAccessTokens::SelfInformation` allows every scope: a token may inspect itself.
     Any,
+    /// `PersonalAccessTokens::SelfRotation`: `api` or `self_rotate`, any method.
+    SelfRotate,
 }
 
 impl Scopes {
@@ -33,6 +35,7 @@ impl Scopes {
         match self {
             Scopes::Api | Scopes::Any => "api read_api",
             Scopes::ApiOrReadUser => "read_user api read_api",
+            Scopes::SelfRotate => "api self_rotate",
         }
     }
 
@@ -41,6 +44,7 @@ impl Scopes {
         let read = method == Method::GET || method == Method::HEAD;
         match self {
             Scopes::Any => true,
+            Scopes::SelfRotate => has("api") || has("self_rotate"),
             Scopes::Api => has("api") || (read && has("read_api")),
             Scopes::ApiOrReadUser => has("api") || (read && (has("read_api") || has("read_user"))),
         }

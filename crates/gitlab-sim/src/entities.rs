@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 
-use crate::state::{Project, SimState, Token, User};
+use crate::state::{
+    DeployKey, DeployToken, Group, Project, Resource, SimState, Token, Trigger, User,
+};
 
 /// GitLab renders times as UTC with milliseconds: `2021-01-20T22:11:48.151Z`.
 pub fn time(t: DateTime<Utc>) -> String {
@@ -127,19 +129,19 @@ pub fn token_with_ips(t: &Token, today: NaiveDate) -> Value {
     Value::Object(map)
 }
 
-/// `Entities::ResourceAccessToken`: the bot's role in the project and which resource it is for.
-pub fn resource_token(state: &SimState, t: &Token, project: &Project) -> Map<String, Value> {
+/// `Entities::ResourceAccessToken`: the bot's role in the resource and which resource it is for.
+pub fn resource_token(state: &SimState, t: &Token, resource: Resource) -> Map<String, Value> {
     let mut map = token(t, state.today());
-    let level = state.direct_project_level(project, t.user_id);
+    let level = state.direct_level(resource, t.user_id);
     map.insert("access_level".into(), json!(level));
-    map.insert("resource_type".into(), json!("project"));
-    map.insert("resource_id".into(), json!(project.id));
+    map.insert("resource_type".into(), json!(resource.kind.as_str()));
+    map.insert("resource_id".into(), json!(resource.id));
     map
 }
 
 /// `ResourceAccessTokenWithToken`: the only time the secret is returned.
-pub fn resource_token_with_secret(state: &SimState, t: &Token, project: &Project) -> Value {
-    let mut map = resource_token(state, t, project);
+pub fn resource_token_with_secret(state: &SimState, t: &Token, resource: Resource) -> Value {
+    let mut map = resource_token(state, t, resource);
     map.insert("token".into(), json!(t.secret));
     Value::Object(map)
 }
@@ -251,4 +253,134 @@ pub fn member(user: &User, access_level: u8, urls: &Urls) -> Value {
         "expires_at": null,
         "membership_state": "active",
     })
+}
+
+/// `Entities::Group` (`GET /groups`), a trimmed but faithful set of fields.
+pub fn group(state: &SimState, g: &Group, urls: &Urls) -> Value {
+    let full_path = state.group_full_path(g.id);
+    json!({
+        "id": g.id,
+        "web_url": format!("{}/groups/{}", urls.base, full_path),
+        "name": g.name,
+        "path": g.path,
+        "description": g.description,
+        "visibility": g.visibility.as_str(),
+        "share_with_group_lock": false,
+        "require_two_factor_authentication": false,
+        "two_factor_grace_period": 48,
+        "project_creation_level": "developer",
+        "auto_devops_enabled": null,
+        "subgroup_creation_level": "maintainer",
+        "emails_disabled": false,
+        "emails_enabled": true,
+        "mentions_disabled": null,
+        "lfs_enabled": true,
+        "default_branch": null,
+        "default_branch_protection": 2,
+        "avatar_url": null,
+        "request_access_enabled": true,
+        "full_name": state.group_full_name(g.id),
+        "full_path": full_path,
+        "created_at": time(g.created_at),
+        "parent_id": g.parent_id,
+        "organization_id": 1,
+        "shared_runners_setting": "enabled",
+        "ldap_cn": null,
+        "ldap_access": null,
+        "wiki_access_level": "enabled",
+        "marked_for_deletion_on": null,
+    })
+}
+
+/// `Entities::UserBasic` plus the public profile fields of `Entities::User` (`GET /users/:id`).
+pub fn user_public(user: &User, urls: &Urls) -> Value {
+    json!({
+        "id": user.id,
+        "username": user.username,
+        "public_email": null,
+        "name": user.name,
+        "state": "active",
+        "locked": false,
+        "avatar_url": null,
+        "web_url": format!("{}/{}", urls.base, user.username),
+        "created_at": time(user.created_at),
+        "bio": "",
+        "location": "",
+        "linkedin": "",
+        "twitter": "",
+        "discord": "",
+        "website_url": "",
+        "organization": "",
+        "job_title": "",
+        "pronouns": null,
+        "bot": user.is_bot(),
+        "work_information": null,
+        "followers": 0,
+        "following": 0,
+        "is_followed": false,
+        "local_time": null,
+    })
+}
+
+/// `Entities::UserBasic`, as embedded in other entities (a trigger's owner).
+pub fn user_basic(user: &User, urls: &Urls) -> Value {
+    json!({
+        "id": user.id,
+        "username": user.username,
+        "public_email": null,
+        "name": user.name,
+        "state": "active",
+        "locked": false,
+        "avatar_url": null,
+        "web_url": format!("{}/{}", urls.base, user.username),
+    })
+}
+
+/// `Entities::DeployToken`; `expires_at` is a timestamp, `null` for "never".
+pub fn deploy_token(t: &DeployToken, today: NaiveDate) -> Map<String, Value> {
+    let v = json!({
+        "id": t.id,
+        "name": t.name,
+        "username": t.username(),
+        "expires_at": opt_time(t.expires_at),
+        "scopes": t.scopes,
+        "revoked": t.revoked,
+        "expired": t.expired(today),
+    });
+    match v {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// `Entities::Trigger`, with the token as `Ci::TriggerPresenter` shows it to this caller.
+pub fn trigger(state: &SimState, t: &Trigger, token: String, urls: &Urls) -> Value {
+    json!({
+        "id": t.id,
+        "token": token,
+        "description": t.description,
+        "created_at": time(t.created_at),
+        "updated_at": time(t.updated_at),
+        "last_used": null,
+        "expires_at": opt_time(t.expires_at),
+        "owner": state.user(t.owner_id).map(|u| user_basic(u, urls)),
+    })
+}
+
+/// `Entities::DeployKey`, merged with the project link's `can_push` when given
+/// (`Entities::DeployKeysProject`).
+pub fn deploy_key(k: &DeployKey, can_push: Option<bool>) -> Value {
+    let mut v = json!({
+        "id": k.id,
+        "title": k.title,
+        "created_at": time(k.created_at),
+        "expires_at": opt_time(k.expires_at),
+        "key": k.key,
+        "fingerprint": k.fingerprint,
+        "fingerprint_sha256": k.fingerprint_sha256,
+    });
+    if let (Some(can_push), Some(obj)) = (can_push, v.as_object_mut()) {
+        obj.insert("can_push".into(), Value::Bool(can_push));
+    }
+    v
 }

@@ -38,6 +38,15 @@ pub enum ApiError {
     GrapeError(StatusCode, String),
     /// `bad_request!(msg)`: `{"message":"400 Bad request - <msg>"}`.
     BadRequest(String),
+    /// `bad_request!(nil)`: `{"message":"400 Bad request"}`.
+    BadRequestPlain,
+    /// `forbidden!(reason)`: `{"message":"403 Forbidden"}` or `"403 Forbidden - <reason>"`.
+    Forbidden(Option<String>),
+    /// `render_api_error!(msg, status)`: the message as is, no status prefix.
+    ApiMessage(StatusCode, String),
+    /// `render_validation_error!(model)`: 400 with the model's errors, attribute by attribute
+    /// (`{"message":{"title":["can't be blank"]}}`).
+    ModelInvalid(Vec<(String, Vec<String>)>),
     /// `rescue_from :all`: what GitLab shows for an unexpected exception (for example a database
     /// constraint the model does not validate first).
     Internal,
@@ -60,7 +69,12 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::RecordNotFound | ApiError::RouteNotFound => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_)
+            | ApiError::BadRequest(_)
+            | ApiError::BadRequestPlain
+            | ApiError::ModelInvalid(_) => StatusCode::BAD_REQUEST,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::ApiMessage(status, _) => *status,
             ApiError::GrapeError(status, _) => *status,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::ApiV3Gone => StatusCode::GONE,
@@ -101,6 +115,19 @@ impl ApiError {
             ApiError::GrapeError(_, message) => json!({"error": message}),
             ApiError::BadRequest(message) => {
                 json!({"message": format!("400 Bad request - {message}")})
+            }
+            ApiError::BadRequestPlain => json!({"message": "400 Bad request"}),
+            ApiError::Forbidden(None) => json!({"message": "403 Forbidden"}),
+            ApiError::Forbidden(Some(reason)) => {
+                json!({"message": format!("403 Forbidden - {reason}")})
+            }
+            ApiError::ApiMessage(_, message) => json!({"message": message}),
+            ApiError::ModelInvalid(errors) => {
+                let mut map = serde_json::Map::new();
+                for (attribute, messages) in errors {
+                    map.insert(attribute.clone(), json!(messages));
+                }
+                json!({"message": map})
             }
             ApiError::Internal => json!({"message": "500 Internal Server Error"}),
             ApiError::ApiV3Gone => {

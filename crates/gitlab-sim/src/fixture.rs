@@ -9,11 +9,23 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 
-use crate::secrets;
+use crate::routes::access_tokens::bot_username;
 use crate::state::{
-    access, Group, Member, Project, SimState, Token, User, Visibility, PERSONAL_SCOPES,
-    RESOURCE_BOT_SCOPES,
+    access, DeployKey, DeployKeyLink, DeployToken, Group, Member, Project, Resource, SimState,
+    Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
 };
+use crate::{secrets, sshkey};
+
+/// `DeployToken::AVAILABLE_SCOPES`.
+pub const DEPLOY_TOKEN_SCOPES: [&str; 7] = [
+    "read_repository",
+    "read_registry",
+    "write_registry",
+    "read_package_registry",
+    "write_package_registry",
+    "read_virtual_registry",
+    "write_virtual_registry",
+];
 
 /// The demo instance used when no `--fixture` is given.
 pub const DEMO_FIXTURE: &str = include_str!("../fixtures/demo.json");
@@ -69,8 +81,44 @@ struct FixtureGroup {
     path: String,
     name: String,
     parent_id: Option<u64>,
+    visibility: Option<String>,
+    description: Option<String>,
     #[serde(default)]
     members: Vec<FixtureMember>,
+    #[serde(default)]
+    access_tokens: Vec<FixtureProjectToken>,
+    #[serde(default)]
+    deploy_tokens: Vec<FixtureDeployToken>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureDeployToken {
+    name: String,
+    username: Option<String>,
+    scopes: Vec<String>,
+    expires_at: Option<String>,
+    token: Option<String>,
+    #[serde(default)]
+    revoked: bool,
+    created_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureDeployKey {
+    title: String,
+    key: String,
+    #[serde(default)]
+    can_push: bool,
+    expires_at: Option<String>,
+    created_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FixtureTrigger {
+    description: String,
+    owner_id: u64,
+    token: Option<String>,
+    created_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +135,12 @@ struct FixtureProject {
     members: Vec<FixtureMember>,
     #[serde(default)]
     access_tokens: Vec<FixtureProjectToken>,
+    #[serde(default)]
+    deploy_tokens: Vec<FixtureDeployToken>,
+    #[serde(default)]
+    deploy_keys: Vec<FixtureDeployKey>,
+    #[serde(default)]
+    triggers: Vec<FixtureTrigger>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,6 +289,258 @@ fn default_created_at(expires_at: Option<NaiveDate>, today: NaiveDate) -> DateTi
     day.and_time(nine).and_utc()
 }
 
+/// Adds a project or group access token with its bot user.
+fn add_resource_token(
+    state: &mut SimState,
+    resource: Resource,
+    index: usize,
+    t: &FixtureProjectToken,
+    owner: &str,
+    secrets_seen: &mut HashSet<String>,
+) -> Result<(), FixtureError> {
+    let today = state.today();
+    non_empty(&t.name, &format!("{owner}: name"))?;
+    check_scopes(&t.scopes, &RESOURCE_BOT_SCOPES, owner)?;
+    let level = t.access_level.unwrap_or(access::MAINTAINER);
+    if !access::VALID.contains(&level) {
+        return fail(format!("{owner}: access_level {level} is not valid"));
+    }
+    let secret = match &t.token {
+        Some(s) => {
+            non_empty(s, &format!("{owner}: token"))?;
+            s.clone()
+        }
+        None => secrets::new_token_secret(),
+    };
+    if !secrets_seen.insert(secret.clone()) {
+        return fail(format!("{owner}: token value is used twice"));
+    }
+    let expires_at = t
+        .expires_at
+        .as_deref()
+        .map(|d| parse_date(d, today, &format!("{owner}: expires_at")))
+        .transpose()?;
+    let bot_id = state.next_user_id;
+    state.next_user_id += 1;
+    let created_at = match &t.created_at {
+        Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
+        None => default_created_at(expires_at, today),
+    };
+    // Project bots keep the seed they always had, so existing usernames do not change.
+    let seed = match resource.kind {
+        crate::state::ResourceKind::Project => format!("{}:{index}:{}", resource.id, t.name),
+        crate::state::ResourceKind::Group => format!("group:{}:{index}:{}", resource.id, t.name),
+    };
+    state.users.push(User {
+        id: bot_id,
+        username: bot_username(resource, &secrets::stable_hex32(&seed)),
+        name: t.name.clone(),
+        admin: false,
+        bot_of: Some(resource),
+        created_at,
+    });
+    state.add_member(
+        resource,
+        Member {
+            user_id: bot_id,
+            access_level: level,
+        },
+    );
+    state.tokens.push(Token {
+        id: state.next_token_id,
+        user_id: bot_id,
+        name: t.name.clone(),
+        description: t.description.clone(),
+        scopes: t.scopes.clone(),
+        expires_at,
+        revoked: t.revoked,
+        created_at,
+        last_used_at: t
+            .last_used_at
+            .as_deref()
+            .map(|l| parse_time(l, today, &format!("{owner}: last_used_at")))
+            .transpose()?,
+        last_used_ips: Vec::new(),
+        secret,
+        previous_id: None,
+    });
+    state.next_token_id += 1;
+    Ok(())
+}
+
+/// A deploy token's `expires_at`: `null`, a date (midnight UTC), RFC 3339, or relative days
+/// (midnight UTC that day, as GitLab stores a date-only expiry).
+fn parse_deploy_expiry(
+    text: &str,
+    today: NaiveDate,
+    field: &str,
+) -> Result<DateTime<Utc>, FixtureError> {
+    if relative_days(text).is_some() {
+        return Ok(SimState::midnight(parse_date(text, today, field)?));
+    }
+    parse_time(text, today, field)
+}
+
+fn add_deploy_token(
+    state: &mut SimState,
+    resource: Resource,
+    t: &FixtureDeployToken,
+    owner: &str,
+    seen: &mut HashSet<String>,
+) -> Result<(), FixtureError> {
+    let today = state.today();
+    non_empty(&t.name, &format!("{owner}: name"))?;
+    check_scopes(&t.scopes, &DEPLOY_TOKEN_SCOPES, owner)?;
+    if let Some(username) = &t.username {
+        if !crate::routes::deploy_tokens::valid_username(username) {
+            return fail(format!(
+                "{owner}: username {username:?} may contain only letters, digits, '_', '-', '+', and '.'"
+            ));
+        }
+    }
+    let secret = match &t.token {
+        Some(s) => {
+            non_empty(s, &format!("{owner}: token"))?;
+            s.clone()
+        }
+        None => secrets::new_deploy_token_secret(),
+    };
+    if !seen.insert(secret.clone()) {
+        return fail(format!("{owner}: token value is used twice"));
+    }
+    let expires_at = t
+        .expires_at
+        .as_deref()
+        .map(|d| parse_deploy_expiry(d, today, &format!("{owner}: expires_at")))
+        .transpose()?;
+    let created_at = match &t.created_at {
+        Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
+        None => default_created_at(expires_at.map(|e| e.date_naive()), today),
+    };
+    state.deploy_tokens.push(DeployToken {
+        id: state.next_deploy_token_id,
+        owner: resource,
+        name: t.name.clone(),
+        username: t.username.clone(),
+        scopes: t.scopes.clone(),
+        expires_at,
+        revoked: t.revoked,
+        created_at,
+        secret,
+    });
+    state.next_deploy_token_id += 1;
+    Ok(())
+}
+
+fn add_deploy_key(
+    state: &mut SimState,
+    project_id: u64,
+    k: &FixtureDeployKey,
+    owner: &str,
+) -> Result<(), FixtureError> {
+    let today = state.today();
+    non_empty(&k.title, &format!("{owner}: title"))?;
+    let key = sshkey::sanitize(&k.key);
+    let Some(parsed) = sshkey::parse(&key) else {
+        return fail(format!("{owner}: key is not an OpenSSH public key line"));
+    };
+    if let Some(problem) = sshkey::restriction_error(Some(&parsed)) {
+        return fail(format!("{owner}: key {problem}"));
+    }
+    let sha = parsed.fingerprint_sha256.clone();
+    // The same key in several projects is one deploy key enabled in each of them.
+    let key_id = match state
+        .deploy_keys
+        .iter()
+        .find(|d| d.fingerprint_sha256 == sha)
+    {
+        Some(existing) => existing.id,
+        None => {
+            let created_at = match &k.created_at {
+                Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
+                None => default_created_at(None, today),
+            };
+            let expires_at = k
+                .expires_at
+                .as_deref()
+                .map(|d| parse_deploy_expiry(d, today, &format!("{owner}: expires_at")))
+                .transpose()?;
+            let user_id = state
+                .users
+                .iter()
+                .find(|u| u.admin)
+                .or(state.users.first())
+                .map(|u| u.id)
+                .unwrap_or(0);
+            let id = state.next_deploy_key_id;
+            state.next_deploy_key_id += 1;
+            state.deploy_keys.push(DeployKey {
+                id,
+                user_id,
+                title: k.title.clone(),
+                key,
+                fingerprint: parsed.fingerprint_md5,
+                fingerprint_sha256: sha,
+                created_at,
+                expires_at,
+            });
+            id
+        }
+    };
+    if state
+        .deploy_key_links
+        .iter()
+        .any(|l| l.key_id == key_id && l.project_id == project_id)
+    {
+        return fail(format!("{owner}: the key is listed twice in this project"));
+    }
+    state.deploy_key_links.push(DeployKeyLink {
+        key_id,
+        project_id,
+        can_push: k.can_push,
+    });
+    Ok(())
+}
+
+fn add_trigger(
+    state: &mut SimState,
+    project_id: u64,
+    t: &FixtureTrigger,
+    owner: &str,
+    seen: &mut HashSet<String>,
+) -> Result<(), FixtureError> {
+    let today = state.today();
+    if state.user(t.owner_id).is_none() {
+        return fail(format!("{owner}: owner_id {} is not a user", t.owner_id));
+    }
+    let token = match &t.token {
+        Some(s) => {
+            non_empty(s, &format!("{owner}: token"))?;
+            s.clone()
+        }
+        None => secrets::new_trigger_token(),
+    };
+    if !seen.insert(token.clone()) {
+        return fail(format!("{owner}: token value is used twice"));
+    }
+    let created_at = match &t.created_at {
+        Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
+        None => default_created_at(None, today),
+    };
+    state.triggers.push(Trigger {
+        id: state.next_trigger_id,
+        project_id,
+        owner_id: t.owner_id,
+        description: Some(t.description.clone()),
+        token,
+        created_at,
+        updated_at: created_at,
+        expires_at: None,
+    });
+    state.next_trigger_id += 1;
+    Ok(())
+}
+
 /// Parses and checks a fixture and builds the state it describes.
 pub fn load(json: &str) -> Result<SimState, FixtureError> {
     let file: FixtureFile = serde_json::from_str(json).map_err(|e| FixtureError(e.to_string()))?;
@@ -275,7 +581,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
             username: u.username.clone(),
             name: u.name.clone(),
             admin: u.admin,
-            bot_of_project: None,
+            bot_of: None,
             created_at: user_created,
         });
         for pat in &u.personal_access_tokens {
@@ -318,6 +624,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
 
     let mut groups = Vec::new();
     let mut group_ids = HashSet::new();
+    let mut explicit_visibility = Vec::new();
     for g in &file.groups {
         if g.id == 0 || !group_ids.insert(g.id) {
             return fail(format!("groups: id {} is zero or used twice", g.id));
@@ -325,11 +632,26 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         path_segment(&g.path, "groups: path")?;
         non_empty(&g.name, "groups: name")?;
         let members = check_members(&g.members, &user_ids, &format!("group {:?}", g.path))?;
+        let visibility = match g.visibility.as_deref() {
+            None => None,
+            Some(v) => Some(Visibility::parse(v).ok_or_else(|| {
+                FixtureError(format!(
+                    "group {:?}: visibility {v:?} is not private, internal or public",
+                    g.path
+                ))
+            })?),
+        };
+        explicit_visibility.push((g.id, visibility));
         groups.push(Group {
             id: g.id,
             path: g.path.clone(),
             name: g.name.clone(),
             parent_id: g.parent_id,
+            visibility: visibility.unwrap_or(Visibility::Private),
+            description: g.description.clone().unwrap_or_default(),
+            // Deterministic, like projects, so ordering by creation is predictable.
+            created_at: SimState::midnight(today - Duration::days(300))
+                + Duration::minutes(g.id as i64),
             members,
         });
     }
@@ -357,14 +679,23 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         groups,
         projects: Vec::new(),
         tokens,
+        deploy_tokens: Vec::new(),
+        deploy_keys: Vec::new(),
+        deploy_key_links: Vec::new(),
+        triggers: Vec::new(),
         faults: Vec::new(),
         next_user_id: 0,
         next_token_id,
+        next_deploy_token_id: 1,
+        next_deploy_key_id: 1,
+        next_trigger_id: 1,
     };
     state.next_user_id = state.users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
 
     let mut project_ids = HashSet::new();
     let mut full_paths = HashSet::new();
+    let mut deploy_secrets = HashSet::new();
+    let mut trigger_secrets = HashSet::new();
     for p in &file.projects {
         if p.id == 0 || !project_ids.insert(p.id) {
             return fail(format!("projects: id {} is zero or used twice", p.id));
@@ -410,72 +741,66 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
             members,
         });
 
+        let resource = Resource::project(p.id);
         for (index, t) in p.access_tokens.iter().enumerate() {
             let owner = format!("project {full_path:?} token {:?}", t.name);
-            non_empty(&t.name, &format!("{owner}: name"))?;
-            check_scopes(&t.scopes, &RESOURCE_BOT_SCOPES, &owner)?;
-            let level = t.access_level.unwrap_or(access::MAINTAINER);
-            if !access::VALID.contains(&level) {
-                return fail(format!("{owner}: access_level {level} is not valid"));
-            }
-            let secret = match &t.token {
-                Some(s) => {
-                    non_empty(s, &format!("{owner}: token"))?;
-                    s.clone()
-                }
-                None => secrets::new_token_secret(),
-            };
-            if !secrets_seen.insert(secret.clone()) {
-                return fail(format!("{owner}: token value is used twice"));
-            }
-            let expires_at = t
-                .expires_at
-                .as_deref()
-                .map(|d| parse_date(d, today, &format!("{owner}: expires_at")))
-                .transpose()?;
-            let bot_id = state.next_user_id;
-            state.next_user_id += 1;
-            let created_at = match &t.created_at {
-                Some(c) => parse_time(c, today, &format!("{owner}: created_at"))?,
-                None => default_created_at(expires_at, today),
-            };
-            state.users.push(User {
-                id: bot_id,
-                username: format!(
-                    "project_{}_bot_{}",
-                    p.id,
-                    secrets::stable_hex32(&format!("{}:{index}:{}", p.id, t.name))
-                ),
-                name: t.name.clone(),
-                admin: false,
-                bot_of_project: Some(p.id),
-                created_at,
-            });
-            if let Some(project) = state.project_mut(p.id) {
-                project.members.push(Member {
-                    user_id: bot_id,
-                    access_level: level,
-                });
-            }
-            state.tokens.push(Token {
-                id: state.next_token_id,
-                user_id: bot_id,
-                name: t.name.clone(),
-                description: t.description.clone(),
-                scopes: t.scopes.clone(),
-                expires_at,
-                revoked: t.revoked,
-                created_at,
-                last_used_at: t
-                    .last_used_at
-                    .as_deref()
-                    .map(|l| parse_time(l, today, &format!("{owner}: last_used_at")))
-                    .transpose()?,
-                last_used_ips: Vec::new(),
-                secret,
-                previous_id: None,
-            });
-            state.next_token_id += 1;
+            add_resource_token(&mut state, resource, index, t, &owner, &mut secrets_seen)?;
+        }
+        for t in &p.deploy_tokens {
+            let owner = format!("project {full_path:?} deploy token {:?}", t.name);
+            add_deploy_token(&mut state, resource, t, &owner, &mut deploy_secrets)?;
+        }
+        for k in &p.deploy_keys {
+            let owner = format!("project {full_path:?} deploy key {:?}", k.title);
+            add_deploy_key(&mut state, p.id, k, &owner)?;
+        }
+        for t in &p.triggers {
+            let owner = format!("project {full_path:?} trigger {:?}", t.description);
+            add_trigger(&mut state, p.id, t, &owner, &mut trigger_secrets)?;
+        }
+    }
+
+    // A group is at least as visible as anything inside it (GitLab refuses the opposite), so a
+    // fixture that leaves it out gets the most visible project or subgroup below it.
+    for (group_id, explicit) in explicit_visibility {
+        let derived = explicit.unwrap_or_else(|| {
+            let projects = state
+                .projects
+                .iter()
+                .filter(|p| state.group_within(p.namespace_id, group_id))
+                .map(|p| p.visibility);
+            let subgroups = file
+                .groups
+                .iter()
+                .filter(|g| g.id != group_id && state.group_within(g.id, group_id))
+                .filter_map(|g| g.visibility.as_deref().and_then(Visibility::parse));
+            projects
+                .chain(subgroups)
+                .max()
+                .unwrap_or(Visibility::Private)
+        });
+        if let Some(g) = state.groups.iter_mut().find(|g| g.id == group_id) {
+            g.visibility = derived;
+        }
+    }
+
+    for g in &file.groups {
+        let resource = Resource::group(g.id);
+        for (index, t) in g.access_tokens.iter().enumerate() {
+            let owner = format!("group {:?} token {:?}", g.path, t.name);
+            add_resource_token(&mut state, resource, index, t, &owner, &mut secrets_seen)?;
+        }
+    }
+    for g in &file.groups {
+        for t in &g.deploy_tokens {
+            let owner = format!("group {:?} deploy token {:?}", g.path, t.name);
+            add_deploy_token(
+                &mut state,
+                Resource::group(g.id),
+                t,
+                &owner,
+                &mut deploy_secrets,
+            )?;
         }
     }
     Ok(state)

@@ -20,6 +20,7 @@ pub mod routes;
 pub mod secrets;
 mod server;
 pub mod site;
+pub mod sshkey;
 pub mod state;
 
 use std::net::SocketAddr;

@@ -28,6 +28,22 @@ pub fn new_token_secret() -> String {
     out
 }
 
+/// A deploy token: `gldt-` and 20 url-safe characters.
+pub fn new_deploy_token_secret() -> String {
+    let bytes: [u8; 20] = random_bytes();
+    let mut out = String::from("gldt-");
+    out.extend(bytes.iter().map(|b| URLSAFE[(b & 63) as usize] as char));
+    out
+}
+
+/// A pipeline trigger token: `glptt-` and `SecureRandom.hex(20)`.
+pub fn new_trigger_token() -> String {
+    let bytes: [u8; 20] = random_bytes();
+    let mut out = String::from("glptt-");
+    out.extend(bytes.iter().map(|b| format!("{b:02x}")));
+    out
+}
+
 /// `SecureRandom.hex(16)`, used in bot usernames.
 pub fn random_hex32() -> String {
     let bytes: [u8; 16] = random_bytes();

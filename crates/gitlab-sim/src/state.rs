@@ -77,14 +77,70 @@ pub struct User {
     pub username: String,
     pub name: String,
     pub admin: bool,
-    /// For a project bot: the project whose access token it holds.
-    pub bot_of_project: Option<u64>,
+    /// For a project or group bot: the resource whose access token it holds.
+    pub bot_of: Option<Resource>,
     pub created_at: DateTime<Utc>,
 }
 
 impl User {
     pub fn is_bot(&self) -> bool {
-        self.bot_of_project.is_some()
+        self.bot_of.is_some()
+    }
+}
+
+/// What a resource access token belongs to (`source_type` in `resource_access_tokens.rb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    Project,
+    Group,
+}
+
+impl ResourceKind {
+    /// `resource_type` in entities and the word in service messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Project => "project",
+            ResourceKind::Group => "group",
+        }
+    }
+
+    /// What `not_found!` names when the resource itself is missing.
+    pub fn title(self) -> &'static str {
+        match self {
+            ResourceKind::Project => "Project",
+            ResourceKind::Group => "Group",
+        }
+    }
+
+    /// The lowest role that may see and manage the resource's access tokens: project
+    /// Maintainers, but only group Owners (`ProjectPolicy` vs `GroupPolicy`).
+    pub fn token_admin_level(self) -> u8 {
+        match self {
+            ResourceKind::Project => access::MAINTAINER,
+            ResourceKind::Group => access::OWNER,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    pub id: u64,
+}
+
+impl Resource {
+    pub fn project(id: u64) -> Self {
+        Resource {
+            kind: ResourceKind::Project,
+            id,
+        }
+    }
+
+    pub fn group(id: u64) -> Self {
+        Resource {
+            kind: ResourceKind::Group,
+            id,
+        }
     }
 }
 
@@ -100,10 +156,13 @@ pub struct Group {
     pub path: String,
     pub name: String,
     pub parent_id: Option<u64>,
+    pub visibility: Visibility,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
     pub members: Vec<Member>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Visibility {
     Private,
     Internal,
@@ -179,6 +238,77 @@ impl Token {
     }
 }
 
+/// A project or group deploy token (`DeployToken`). Deploy tokens authenticate Git and registry
+/// clients only, never the REST API, so they live apart from [`Token`].
+#[derive(Debug, Clone)]
+pub struct DeployToken {
+    pub id: u64,
+    pub owner: Resource,
+    pub name: String,
+    /// `None` means GitLab's default `gitlab+deploy-token-{id}`.
+    pub username: Option<String>,
+    pub scopes: Vec<String>,
+    /// `None` is GitLab's "Forever" date, rendered as `null`.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+    pub created_at: DateTime<Utc>,
+    pub secret: String,
+}
+
+impl DeployToken {
+    pub fn username(&self) -> String {
+        self.username
+            .clone()
+            .unwrap_or_else(|| format!("gitlab+deploy-token-{}", self.id))
+    }
+
+    /// `DeployToken#expired?`: `expires_at < Date.today`, a timestamp against midnight.
+    pub fn expired(&self, today: NaiveDate) -> bool {
+        self.expires_at
+            .is_some_and(|at| at < SimState::midnight(today))
+    }
+
+    /// The `active` scope: `revoked = false AND expires_at >= NOW()`.
+    pub fn active_at(&self, now: DateTime<Utc>) -> bool {
+        !self.revoked && self.expires_at.is_none_or(|at| at >= now)
+    }
+}
+
+/// An SSH deploy key (`DeployKey`); its per-project settings are [`DeployKeyLink`]s.
+#[derive(Debug, Clone)]
+pub struct DeployKey {
+    pub id: u64,
+    pub user_id: u64,
+    pub title: String,
+    pub key: String,
+    pub fingerprint: String,
+    pub fingerprint_sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `DeployKeysProject`: a deploy key enabled in a project.
+#[derive(Debug, Clone)]
+pub struct DeployKeyLink {
+    pub key_id: u64,
+    pub project_id: u64,
+    pub can_push: bool,
+}
+
+/// A pipeline trigger token (`Ci::Trigger`).
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub id: u64,
+    pub project_id: u64,
+    pub owner_id: u64,
+    /// `nil` after an update that leaves it out.
+    pub description: Option<String>,
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// A canned failure for `POST /-/sim/faults`.
 #[derive(Debug, Clone)]
 pub struct Fault {
@@ -200,9 +330,16 @@ pub struct SimState {
     pub groups: Vec<Group>,
     pub projects: Vec<Project>,
     pub tokens: Vec<Token>,
+    pub deploy_tokens: Vec<DeployToken>,
+    pub deploy_keys: Vec<DeployKey>,
+    pub deploy_key_links: Vec<DeployKeyLink>,
+    pub triggers: Vec<Trigger>,
     pub faults: Vec<Fault>,
     pub next_user_id: u64,
     pub next_token_id: u64,
+    pub next_deploy_token_id: u64,
+    pub next_deploy_key_id: u64,
+    pub next_trigger_id: u64,
 }
 
 impl SimState {
@@ -366,41 +503,124 @@ impl SimState {
         }
     }
 
-    /// Ability to list, read and revoke the project's access tokens (`read_resource_access_tokens`,
-    /// `destroy_resource_access_tokens`): Maintainer or above, or an admin.
-    pub fn can_read_tokens(&self, user: &User, project: &Project) -> bool {
+    /// `find_group`: digits are an id, anything else a full path (case-insensitive).
+    pub fn find_group(&self, id_or_path: &str) -> Option<&Group> {
+        if !id_or_path.is_empty() && id_or_path.bytes().all(|b| b.is_ascii_digit()) {
+            return id_or_path.parse::<u64>().ok().and_then(|id| self.group(id));
+        }
+        let wanted = id_or_path.to_lowercase();
+        self.groups
+            .iter()
+            .find(|g| self.group_full_path(g.id).to_lowercase() == wanted)
+    }
+
+    /// Whether `group_id` is `ancestor_id` or below it.
+    pub fn group_within(&self, group_id: u64, ancestor_id: u64) -> bool {
+        self.group_chain(group_id)
+            .iter()
+            .any(|g| g.id == ancestor_id)
+    }
+
+    /// `can?(user, :read_group, group)`: visibility, a membership in the group or an ancestor,
+    /// or any membership in a subgroup or project below it (GroupPolicy's `has_projects`).
+    pub fn can_read_group(&self, user: Option<&User>, group: &Group) -> bool {
+        match (user, group.visibility) {
+            (_, Visibility::Public) => true,
+            (None, _) => false,
+            (Some(u), _) if u.admin => true,
+            (Some(_), Visibility::Internal) => true,
+            (Some(u), Visibility::Private) => {
+                self.highest_group_level(group.id, u.id).is_some()
+                    || self.groups.iter().any(|g| {
+                        self.group_within(g.id, group.id)
+                            && self.direct_group_level(g.id, u.id).is_some()
+                    })
+                    || self.projects.iter().any(|p| {
+                        self.group_within(p.namespace_id, group.id)
+                            && self.direct_project_level(p, u.id).is_some()
+                    })
+            }
+        }
+    }
+
+    /// The members listed directly on a resource.
+    pub fn resource_members(&self, resource: Resource) -> &[Member] {
+        let members = match resource.kind {
+            ResourceKind::Project => self.project(resource.id).map(|p| &p.members),
+            ResourceKind::Group => self.group(resource.id).map(|g| &g.members),
+        };
+        members.map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// A user's direct membership level in a resource.
+    pub fn direct_level(&self, resource: Resource, user_id: u64) -> Option<u8> {
+        self.resource_members(resource)
+            .iter()
+            .filter(|m| m.user_id == user_id)
+            .map(|m| m.access_level)
+            .max()
+    }
+
+    /// A user's effective role: inherited from the group hierarchy in both cases.
+    pub fn resource_level(&self, resource: Resource, user_id: u64) -> Option<u8> {
+        match resource.kind {
+            ResourceKind::Project => self
+                .project(resource.id)
+                .and_then(|p| self.effective_level(p, user_id)),
+            ResourceKind::Group => self.highest_group_level(resource.id, user_id),
+        }
+    }
+
+    /// Ability to list, read and revoke a resource's access tokens (`read_resource_access_tokens`,
+    /// `destroy_resource_access_tokens`): project Maintainer or group Owner (inherited roles
+    /// count), or an admin.
+    pub fn can_read_tokens(&self, user: &User, resource: Resource) -> bool {
         user.admin
             || self
-                .effective_level(project, user.id)
-                .is_some_and(|l| l >= access::MAINTAINER)
+                .resource_level(resource, user.id)
+                .is_some_and(|l| l >= resource.kind.token_admin_level())
     }
 
     /// Ability to create and rotate tokens (`create_resource_access_tokens`,
     /// `manage_resource_access_tokens`): as above, but a token (bot) may not mint or rotate others.
-    pub fn can_manage_tokens(&self, user: &User, project: &Project) -> bool {
-        !user.is_bot() && self.can_read_tokens(user, project)
+    pub fn can_manage_tokens(&self, user: &User, resource: Resource) -> bool {
+        !user.is_bot() && self.can_read_tokens(user, resource)
     }
 
-    /// The project's bot users, i.e. the owners of its access tokens.
-    pub fn project_bot_ids(&self, project: &Project) -> Vec<u64> {
-        project
-            .members
+    /// The resource's bot users, i.e. the owners of its access tokens.
+    pub fn bot_ids(&self, resource: Resource) -> Vec<u64> {
+        self.resource_members(resource)
             .iter()
             .filter(|m| {
                 self.user(m.user_id)
-                    .is_some_and(|u| u.bot_of_project == Some(project.id))
+                    .is_some_and(|u| u.bot_of == Some(resource))
             })
             .map(|m| m.user_id)
             .collect()
     }
 
-    /// `find_token(resource, token_id)`: a non-impersonation token of one of the project's bots.
-    pub fn find_project_token(&self, project: &Project, token_id: &str) -> Option<&Token> {
+    /// `find_token(resource, token_id)`: a non-impersonation token of one of the resource's bots.
+    pub fn find_resource_token(&self, resource: Resource, token_id: &str) -> Option<&Token> {
         let id: u64 = token_id.parse().ok()?;
-        let bots = self.project_bot_ids(project);
+        let bots = self.bot_ids(resource);
         self.tokens
             .iter()
             .find(|t| t.id == id && bots.contains(&t.user_id))
+    }
+
+    /// Adds a member to a project or group.
+    pub fn add_member(&mut self, resource: Resource, member: Member) {
+        let members = match resource.kind {
+            ResourceKind::Project => self.project_mut(resource.id).map(|p| &mut p.members),
+            ResourceKind::Group => self
+                .groups
+                .iter_mut()
+                .find(|g| g.id == resource.id)
+                .map(|g| &mut g.members),
+        };
+        if let Some(members) = members {
+            members.push(member);
+        }
     }
 
     pub fn token_by_secret(&self, secret: &str) -> Option<&Token> {

@@ -1,9 +1,11 @@
-//! Project access tokens (`lib/api/resource_access_tokens.rb`, `ResourceAccessTokens::*Service`,
-//! `ProjectAccessTokens::RotateService`).
+//! Project and group access tokens (`lib/api/resource_access_tokens.rb`,
+//! `ResourceAccessTokens::*Service`, `ProjectAccessTokens::RotateService`,
+//! `GroupAccessTokens::RotateService`).
 //!
-//! A project access token is a personal access token of a bot user that is a member of the
-//! project; its role is that membership. The order of checks in each handler follows GitLab's
-//! endpoint and service code, because the order decides which error a client sees.
+//! A resource access token is a personal access token of a bot user that is a member of the
+//! project or group; its role is that membership. GitLab defines every endpoint once and mounts it
+//! for both source types, so each handler here takes the [`ResourceKind`]. The order of checks
+//! follows GitLab's endpoint and service code, because the order decides which error a client sees.
 
 use std::cmp::Ordering;
 
@@ -11,7 +13,7 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::Value;
 
-use super::{find_project, Ctx, Reply};
+use super::{find_resource, Ctx, Reply};
 use crate::auth::Caller;
 use crate::entities;
 use crate::errors::{ApiError, ApiResult};
@@ -19,8 +21,8 @@ use crate::pagination::{paginate, PageRequest};
 use crate::params::Check;
 use crate::secrets;
 use crate::state::{
-    access, Member, Project, SimState, Token, User, MAX_LIFETIME_DAYS, RESOURCE_BOT_SCOPES,
-    ROTATION_DAYS,
+    access, Member, Resource, ResourceKind, SimState, Token, User, MAX_LIFETIME_DAYS,
+    RESOURCE_BOT_SCOPES, ROTATION_DAYS,
 };
 
 /// The Postgres text limit on `personal_access_tokens.description` (the model has no validation,
@@ -29,13 +31,13 @@ const DESCRIPTION_LIMIT: usize = 255;
 /// `User` name length limit; the bot user carries the token name.
 const NAME_LIMIT: usize = 255;
 
-/// `Not Found` wording for a token that does not belong to the project.
-fn token_not_found() -> ApiError {
-    ApiError::NotFound(Some("project Access Token".into()))
+/// `Not Found` wording for a token that does not belong to the resource.
+fn token_not_found(kind: ResourceKind) -> ApiError {
+    ApiError::NotFound(Some(format!("{} Access Token", kind.as_str())))
 }
 
 /// Ruby's `Array#to_sentence`, which joins model errors in service messages.
-fn to_sentence(items: &[String]) -> String {
+pub fn to_sentence(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -45,7 +47,7 @@ fn to_sentence(items: &[String]) -> String {
 }
 
 /// The `PersonalAccessToken` model's validations for a token about to be saved.
-fn token_model_errors(
+pub fn token_model_errors(
     state: &SimState,
     scopes: &[String],
     expires_at: Option<chrono::NaiveDate>,
@@ -64,18 +66,16 @@ fn token_model_errors(
     errors
 }
 
-/// The bot's role in the project, which is the token's role.
-fn token_level(state: &SimState, project: &Project, token: &Token) -> u8 {
-    state
-        .direct_project_level(project, token.user_id)
-        .unwrap_or(0)
+/// The bot's role in the resource, which is the token's role.
+fn token_level(state: &SimState, resource: Resource, token: &Token) -> u8 {
+    state.direct_level(resource, token.user_id).unwrap_or(0)
 }
 
 /// `Gitlab::Access.level_encompasses?` against the caller's own role; admins pass.
-fn caller_holds(state: &SimState, caller: &User, project: &Project, level: u8) -> bool {
+fn caller_holds(state: &SimState, caller: &User, resource: Resource, level: u8) -> bool {
     caller.admin
         || state
-            .effective_level(project, caller.id)
+            .resource_level(resource, caller.id)
             .is_some_and(|own| own >= level)
 }
 
@@ -143,53 +143,94 @@ fn name_matches(name: &str, query: &str) -> bool {
     }
 }
 
-/// `GET /projects/:id/access_tokens`.
-pub fn list(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
+/// The list filters every token list shares (`access_token_params` in GitLab's helpers).
+pub struct TokenFilters {
+    revoked: Option<bool>,
+    state: Option<String>,
+    created_before: Option<chrono::DateTime<chrono::Utc>>,
+    created_after: Option<chrono::DateTime<chrono::Utc>>,
+    last_used_before: Option<chrono::DateTime<chrono::Utc>>,
+    last_used_after: Option<chrono::DateTime<chrono::Utc>>,
+    expires_before: Option<chrono::NaiveDate>,
+    expires_after: Option<chrono::NaiveDate>,
+    search: Option<String>,
+    sort: Option<String>,
+}
+
+impl TokenFilters {
+    /// Reads the filters in GitLab's declaration order.
+    pub fn declare(check: &mut Check<'_>) -> Self {
+        TokenFilters {
+            revoked: check.boolean("revoked"),
+            state: check.string_in("state", &["active", "inactive"]),
+            created_before: check.datetime("created_before"),
+            created_after: check.datetime("created_after"),
+            last_used_before: check.datetime("last_used_before"),
+            last_used_after: check.datetime("last_used_after"),
+            expires_before: check.date("expires_before"),
+            expires_after: check.date("expires_after"),
+            search: check.string("search"),
+            sort: check.string("sort"),
+        }
+    }
+
+    /// The tokens `keep` selects, filtered and sorted.
+    pub fn apply<'a>(&self, state: &'a SimState, keep: impl Fn(&Token) -> bool) -> Vec<&'a Token> {
+        let today = state.today();
+        let mut tokens: Vec<&Token> = state
+            .tokens
+            .iter()
+            .filter(|t| keep(t))
+            .filter(|t| self.revoked.is_none_or(|r| t.revoked == r))
+            .filter(|t| match self.state.as_deref() {
+                Some("active") => t.active(today),
+                Some("inactive") => t.in_inactive_scope(today),
+                _ => true,
+            })
+            .filter(|t| self.created_before.is_none_or(|at| t.created_at <= at))
+            .filter(|t| self.created_after.is_none_or(|at| t.created_at >= at))
+            .filter(|t| {
+                self.last_used_before
+                    .is_none_or(|at| t.last_used_at.is_some_and(|u| u <= at))
+            })
+            .filter(|t| {
+                self.last_used_after
+                    .is_none_or(|at| t.last_used_at.is_some_and(|u| u >= at))
+            })
+            .filter(|t| {
+                self.expires_before
+                    .is_none_or(|d| t.expires_at.is_some_and(|e| e < d))
+            })
+            .filter(|t| {
+                self.expires_after
+                    .is_none_or(|d| t.expires_at.is_some_and(|e| e >= d))
+            })
+            .filter(|t| {
+                self.search
+                    .as_deref()
+                    .filter(|q| !q.is_empty())
+                    .is_none_or(|q| name_matches(&t.name, q))
+            })
+            .collect();
+        sort_tokens(&mut tokens, self.sort.as_deref());
+        tokens
+    }
+}
+
+/// `GET /{projects,groups}/:id/access_tokens`.
+pub fn list(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
     let mut check = Check::new(&ctx.params);
-    let revoked = check.boolean("revoked");
-    let state_filter = check.string_in("state", &["active", "inactive"]);
-    let created_before = check.datetime("created_before");
-    let created_after = check.datetime("created_after");
-    let last_used_before = check.datetime("last_used_before");
-    let last_used_after = check.datetime("last_used_after");
-    let expires_before = check.date("expires_before");
-    let expires_after = check.date("expires_after");
-    let search = check.string("search");
-    let sort = check.string("sort");
+    let filters = TokenFilters::declare(&mut check);
     check.finish()?;
 
     let state = &*ctx.state;
-    let project = find_project(state, Some(&caller), id)?;
-    if !state.can_read_tokens(&caller.user, &project) {
+    let resource = find_resource(state, Some(&caller), kind, id)?;
+    if !state.can_read_tokens(&caller.user, resource) {
         return Err(ApiError::Unauthorized);
     }
-    let today = state.today();
-    let bots = state.project_bot_ids(&project);
-    let mut tokens: Vec<&Token> = state
-        .tokens
-        .iter()
-        .filter(|t| bots.contains(&t.user_id))
-        .filter(|t| revoked.is_none_or(|r| t.revoked == r))
-        .filter(|t| match state_filter.as_deref() {
-            Some("active") => t.active(today),
-            Some("inactive") => t.in_inactive_scope(today),
-            _ => true,
-        })
-        .filter(|t| created_before.is_none_or(|at| t.created_at <= at))
-        .filter(|t| created_after.is_none_or(|at| t.created_at >= at))
-        .filter(|t| last_used_before.is_none_or(|at| t.last_used_at.is_some_and(|u| u <= at)))
-        .filter(|t| last_used_after.is_none_or(|at| t.last_used_at.is_some_and(|u| u >= at)))
-        .filter(|t| expires_before.is_none_or(|d| t.expires_at.is_some_and(|e| e < d)))
-        .filter(|t| expires_after.is_none_or(|d| t.expires_at.is_some_and(|e| e >= d)))
-        .filter(|t| {
-            search
-                .as_deref()
-                .filter(|q| !q.is_empty())
-                .is_none_or(|q| name_matches(&t.name, q))
-        })
-        .collect();
-    sort_tokens(&mut tokens, sort.as_deref());
+    let bots = state.bot_ids(resource);
+    let tokens = filters.apply(state, |t| bots.contains(&t.user_id));
 
     let mut link_params = ctx.params.clone();
     link_params.insert("id", Value::String(id.to_owned()));
@@ -202,37 +243,37 @@ pub fn list(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     let body: Vec<Value> = page
         .items
         .iter()
-        .map(|t| Value::Object(entities::resource_token(state, t, &project)))
+        .map(|t| Value::Object(entities::resource_token(state, t, resource)))
         .collect();
     Ok(Reply::ok(Value::Array(body)).with_headers(page.headers))
 }
 
-/// `GET /projects/:id/access_tokens/:token_id`.
-pub fn show(ctx: &mut Ctx<'_>, id: &str, token_id: &str) -> ApiResult<Reply> {
+/// `GET /{projects,groups}/:id/access_tokens/:token_id`.
+pub fn show(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str, token_id: &str) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
     let state = &*ctx.state;
-    let project = find_project(state, Some(&caller), id)?;
-    if !state.can_read_tokens(&caller.user, &project) {
+    let resource = find_resource(state, Some(&caller), kind, id)?;
+    if !state.can_read_tokens(&caller.user, resource) {
         return Err(ApiError::Unauthorized);
     }
     let token = state
-        .find_project_token(&project, token_id)
-        .ok_or_else(token_not_found)?;
+        .find_resource_token(resource, token_id)
+        .ok_or_else(|| token_not_found(kind))?;
     Ok(Reply::ok(Value::Object(entities::resource_token(
-        state, token, &project,
+        state, token, resource,
     ))))
 }
 
-/// `DELETE /projects/:id/access_tokens/:token_id`: revokes the token, keeping its bot.
-pub fn revoke(ctx: &mut Ctx<'_>, id: &str, token_id: &str) -> ApiResult<Reply> {
+/// `DELETE /{projects,groups}/:id/access_tokens/:token_id`: revokes the token, keeping its bot.
+pub fn revoke(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str, token_id: &str) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
-    let project = find_project(ctx.state, Some(&caller), id)?;
+    let resource = find_resource(ctx.state, Some(&caller), kind, id)?;
     let token = ctx
         .state
-        .find_project_token(&project, token_id)
+        .find_resource_token(resource, token_id)
         .cloned()
-        .ok_or_else(token_not_found)?;
-    if !ctx.state.can_read_tokens(&caller.user, &project) {
+        .ok_or_else(|| token_not_found(kind))?;
+    if !ctx.state.can_read_tokens(&caller.user, resource) {
         let bot_name = ctx
             .state
             .user(token.user_id)
@@ -249,8 +290,8 @@ pub fn revoke(ctx: &mut Ctx<'_>, id: &str, token_id: &str) -> ApiResult<Reply> {
     Ok(Reply::no_content())
 }
 
-/// `POST /projects/:id/access_tokens`.
-pub fn create(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
+/// `POST /{projects,groups}/:id/access_tokens`.
+pub fn create(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
     let mut check = Check::new(&ctx.params);
     let name = check.required_string("name");
@@ -265,13 +306,14 @@ pub fn create(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     };
     let access_level = access_level.map_or(access::MAINTAINER, |l| l as u8);
 
-    let project = find_project(ctx.state, Some(&caller), id)?;
-    if !ctx.state.can_manage_tokens(&caller.user, &project) {
-        return Err(ApiError::BadRequest(
-            "User does not have permission to create project access token".into(),
-        ));
+    let resource = find_resource(ctx.state, Some(&caller), kind, id)?;
+    if !ctx.state.can_manage_tokens(&caller.user, resource) {
+        return Err(ApiError::BadRequest(format!(
+            "User does not have permission to create {} access token",
+            kind.as_str()
+        )));
     }
-    if !caller_holds(ctx.state, &caller.user, &project, access_level) {
+    if !caller_holds(ctx.state, &caller.user, resource, access_level) {
         return Err(ApiError::BadRequest(
             "Access level of the token contains permissions not held by the creating user".into(),
         ));
@@ -304,18 +346,19 @@ pub fn create(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     state.next_user_id += 1;
     state.users.push(User {
         id: bot_id,
-        username: format!("project_{}_bot_{}", project.id, secrets::random_hex32()),
+        username: bot_username(resource, &secrets::random_hex32()),
         name: name.clone(),
         admin: false,
-        bot_of_project: Some(project.id),
+        bot_of: Some(resource),
         created_at: now,
     });
-    if let Some(p) = state.project_mut(project.id) {
-        p.members.push(Member {
+    state.add_member(
+        resource,
+        Member {
             user_id: bot_id,
             access_level,
-        });
-    }
+        },
+    );
     let token = Token {
         id: state.next_token_id,
         user_id: bot_id,
@@ -332,51 +375,30 @@ pub fn create(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     };
     state.next_token_id += 1;
     state.tokens.push(token.clone());
-    let project = state.project(project.id).cloned().unwrap_or(project);
     Ok(Reply::json(
         StatusCode::CREATED,
-        entities::resource_token_with_secret(state, &token, &project),
+        entities::resource_token_with_secret(state, &token, resource),
     ))
 }
 
-/// `POST /projects/:id/access_tokens/:token_id/rotate`.
-pub fn rotate(ctx: &mut Ctx<'_>, id: &str, token_id: &str) -> ApiResult<Reply> {
-    let caller: Caller = ctx.signed_in()?;
-    let mut check = Check::new(&ctx.params);
-    let expires_at = check.date("expires_at");
-    check.finish()?;
-
-    let project = find_project(ctx.state, Some(&caller), id)?;
-    let accessible = ctx.state.can_manage_tokens(&caller.user, &project);
-    let old = accessible
-        .then(|| ctx.state.find_project_token(&project, token_id).cloned())
-        .flatten();
-    let Some(old) = old else {
-        // Only admins learn whether the token exists.
-        return Err(if caller.user.admin {
-            ApiError::NotFound(None)
-        } else {
-            ApiError::Unauthorized
-        });
-    };
+/// `PersonalAccessTokens::RotateService` once the caller is allowed: the old token is revoked and
+/// a new one with the same name, description and scopes takes its place (default expiry
+/// today + 7 days).
+pub fn rotate_token(
+    state: &mut SimState,
+    old: &Token,
+    expires_at: Option<chrono::NaiveDate>,
+) -> ApiResult<Token> {
     if old.revoked {
         return Err(ApiError::BadRequest("Token already revoked".into()));
     }
-    let level = token_level(ctx.state, &project, &old);
-    if !caller_holds(ctx.state, &caller.user, &project, level) {
-        return Err(ApiError::BadRequest(
-            "Not eligible to rotate tokens with permissions not held by the user".into(),
-        ));
-    }
-    let today = ctx.state.today();
+    let today = state.today();
     let expires_at = expires_at.or(Some(today + Duration::days(ROTATION_DAYS)));
     // Revocation and creation share a transaction: a refused new token leaves the old one alive.
-    let errors = token_model_errors(ctx.state, &old.scopes, expires_at);
+    let errors = token_model_errors(state, &old.scopes, expires_at);
     if !errors.is_empty() {
         return Err(ApiError::BadRequest(to_sentence(&errors)));
     }
-
-    let state = &mut *ctx.state;
     if let Some(t) = state.token_mut(old.id) {
         t.revoked = true;
     }
@@ -396,8 +418,48 @@ pub fn rotate(ctx: &mut Ctx<'_>, id: &str, token_id: &str) -> ApiResult<Reply> {
     };
     state.next_token_id += 1;
     state.tokens.push(token.clone());
+    Ok(token)
+}
+
+/// `project_{id}_bot_{hex}` / `group_{id}_bot_{hex}`, as `ResourceAccessTokens::CreateService`
+/// names bots.
+pub fn bot_username(resource: Resource, hex: &str) -> String {
+    format!("{}_{}_bot_{hex}", resource.kind.as_str(), resource.id)
+}
+
+/// `POST /{projects,groups}/:id/access_tokens/:token_id/rotate`.
+pub fn rotate(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str, token_id: &str) -> ApiResult<Reply> {
+    let caller: Caller = ctx.signed_in()?;
+    let mut check = Check::new(&ctx.params);
+    let expires_at = check.date("expires_at");
+    check.finish()?;
+
+    let resource = find_resource(ctx.state, Some(&caller), kind, id)?;
+    let accessible = ctx.state.can_manage_tokens(&caller.user, resource);
+    let old = accessible
+        .then(|| ctx.state.find_resource_token(resource, token_id).cloned())
+        .flatten();
+    let Some(old) = old else {
+        // Only admins learn whether the token exists.
+        return Err(if caller.user.admin {
+            ApiError::NotFound(None)
+        } else {
+            ApiError::Unauthorized
+        });
+    };
+    if old.revoked {
+        return Err(ApiError::BadRequest("Token already revoked".into()));
+    }
+    let level = token_level(ctx.state, resource, &old);
+    if !caller_holds(ctx.state, &caller.user, resource, level) {
+        return Err(ApiError::BadRequest(
+            "Not eligible to rotate tokens with permissions not held by the user".into(),
+        ));
+    }
+    let token = rotate_token(ctx.state, &old, expires_at)?;
+    let state = &*ctx.state;
     Ok(Reply::ok(entities::resource_token_with_secret(
-        state, &token, &project,
+        state, &token, resource,
     )))
 }
 

@@ -1,12 +1,18 @@
-//! `GET /projects/:id/members/all/:user_id` (`lib/api/members.rb`): a user's effective role,
-//! counting memberships inherited from the project's group and its ancestors.
+//! `GET /{projects,groups}/:id/members/all/:user_id` (`lib/api/members.rb`): a user's effective
+//! role, counting memberships inherited from the group hierarchy.
 
-use super::{find_project, Ctx, Reply};
+use super::{find_resource, Ctx, Reply};
 use crate::entities;
 use crate::errors::{ApiError, ApiResult};
 use crate::params::{Check, Params};
+use crate::state::ResourceKind;
 
-pub fn show_all(ctx: &mut Ctx<'_>, id: &str, user_id: &str) -> ApiResult<Reply> {
+pub fn show_all(
+    ctx: &mut Ctx<'_>,
+    kind: ResourceKind,
+    id: &str,
+    user_id: &str,
+) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
     // `requires :user_id, type: Integer` is checked before the endpoint looks anything up.
     let mut route_params = Params::default();
@@ -16,14 +22,14 @@ pub fn show_all(ctx: &mut Ctx<'_>, id: &str, user_id: &str) -> ApiResult<Reply> 
     check.finish()?;
 
     let state = &*ctx.state;
-    let project = find_project(state, Some(&caller), id)?;
+    let resource = find_resource(state, Some(&caller), kind, id)?;
     // `members.find_by!(user_id:)` raises RecordNotFound, which the API renders in lower case.
     let user = wanted
         .and_then(|id| u64::try_from(id).ok())
         .and_then(|id| state.user(id))
         .ok_or(ApiError::RecordNotFound)?;
     let level = state
-        .effective_level(&project, user.id)
+        .resource_level(resource, user.id)
         .ok_or(ApiError::RecordNotFound)?;
     Ok(Reply::ok(entities::member(user, level, ctx.urls)))
 }

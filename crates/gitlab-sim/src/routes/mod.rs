@@ -6,8 +6,13 @@
 //! `:id` is one URL-encoded segment (`group%2Fproject`), never a multi-segment path.
 
 pub mod access_tokens;
+pub mod deploy_keys;
+pub mod deploy_tokens;
+pub mod groups;
 pub mod members;
+pub mod personal_tokens;
 pub mod projects;
+pub mod triggers;
 pub mod users;
 
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -18,7 +23,7 @@ use crate::auth::{self, Caller, Scopes};
 use crate::entities::Urls;
 use crate::errors::{ApiError, ApiResult};
 use crate::params::Params;
-use crate::state::SimState;
+use crate::state::{Resource, ResourceKind, SimState};
 
 /// What a handler answers on success.
 #[derive(Debug)]
@@ -99,15 +104,42 @@ impl Ctx<'_> {
 pub enum Endpoint {
     Version,
     CurrentUser,
-    TokenSelf,
+    User(String),
     Projects,
     Project(String),
-    MemberAll(String, String),
-    ProjectTokens(String),
-    CreateProjectToken(String),
-    ProjectToken(String, String),
-    RevokeProjectToken(String, String),
-    RotateProjectToken(String, String),
+    Groups,
+    Group(String),
+    MemberAll(ResourceKind, String, String),
+    ResourceTokens(ResourceKind, String),
+    CreateResourceToken(ResourceKind, String),
+    ResourceToken(ResourceKind, String, String),
+    RevokeResourceToken(ResourceKind, String, String),
+    RotateResourceToken(ResourceKind, String, String),
+    TokenSelf,
+    RevokeTokenSelf,
+    RotateTokenSelf,
+    PersonalTokens,
+    PersonalToken(String),
+    RevokePersonalToken(String),
+    RotatePersonalToken(String),
+    CreateUserToken(String),
+    CreateOwnToken,
+    AllDeployTokens,
+    DeployTokens(ResourceKind, String),
+    CreateDeployToken(ResourceKind, String),
+    DeployToken(ResourceKind, String, String),
+    DeleteDeployToken(ResourceKind, String, String),
+    DeployKeys(String),
+    CreateDeployKey(String),
+    DeployKey(String, String),
+    UpdateDeployKey(String, String),
+    DeleteDeployKey(String, String),
+    EnableDeployKey(String, String),
+    Triggers(String),
+    CreateTrigger(String),
+    Trigger(String, String),
+    UpdateTrigger(String, String),
+    DeleteTrigger(String, String),
 }
 
 /// Result of matching a path under `/api/v4/`.
@@ -123,68 +155,198 @@ fn decode(segment: &str) -> String {
     percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
-const READ: [Method; 2] = [Method::GET, Method::HEAD];
-const LIST_OR_CREATE: [Method; 3] = [Method::GET, Method::HEAD, Method::POST];
-const READ_OR_DELETE: [Method; 3] = [Method::GET, Method::HEAD, Method::DELETE];
-const CREATE: [Method; 1] = [Method::POST];
+fn kind_of(segment: &str) -> Option<ResourceKind> {
+    match segment {
+        "projects" => Some(ResourceKind::Project),
+        "groups" => Some(ResourceKind::Group),
+        _ => None,
+    }
+}
+
+/// The routes declared for one path: `(method, endpoint)` pairs, GET first. HEAD is implied by GET.
+fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
+    use Endpoint as E;
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    match segments {
+        ["version"] | ["metadata"] => vec![(get, E::Version)],
+        ["user"] => vec![(get, E::CurrentUser)],
+        ["user", "personal_access_tokens"] => vec![(post, E::CreateOwnToken)],
+        ["users", id] => vec![(get, E::User(decode(id)))],
+        ["users", id, "personal_access_tokens"] => vec![(post, E::CreateUserToken(decode(id)))],
+        ["projects"] => vec![(get, E::Projects)],
+        ["projects", id] => vec![(get, E::Project(decode(id)))],
+        ["groups"] => vec![(get, E::Groups)],
+        ["groups", id] => vec![(get, E::Group(decode(id)))],
+        ["deploy_tokens"] => vec![(get, E::AllDeployTokens)],
+        ["personal_access_tokens"] => vec![(get, E::PersonalTokens)],
+        ["personal_access_tokens", "self"] => {
+            vec![(get, E::TokenSelf), (delete, E::RevokeTokenSelf)]
+        }
+        ["personal_access_tokens", "self", "rotate"] => vec![(post, E::RotateTokenSelf)],
+        ["personal_access_tokens", id] => vec![
+            (get, E::PersonalToken(decode(id))),
+            (delete, E::RevokePersonalToken(decode(id))),
+        ],
+        ["personal_access_tokens", id, "rotate"] => {
+            vec![(post, E::RotatePersonalToken(decode(id)))]
+        }
+        [kind, id, "members", "all", user_id] => match kind_of(kind) {
+            Some(k) => vec![(get, E::MemberAll(k, decode(id), decode(user_id)))],
+            None => Vec::new(),
+        },
+        [kind, id, "access_tokens"] => match kind_of(kind) {
+            Some(k) => vec![
+                (get, E::ResourceTokens(k, decode(id))),
+                (post, E::CreateResourceToken(k, decode(id))),
+            ],
+            None => Vec::new(),
+        },
+        [kind, id, "access_tokens", token_id] => match kind_of(kind) {
+            Some(k) => vec![
+                (get, E::ResourceToken(k, decode(id), decode(token_id))),
+                (
+                    delete,
+                    E::RevokeResourceToken(k, decode(id), decode(token_id)),
+                ),
+            ],
+            None => Vec::new(),
+        },
+        [kind, id, "access_tokens", token_id, "rotate"] => match kind_of(kind) {
+            Some(k) => vec![(
+                post,
+                E::RotateResourceToken(k, decode(id), decode(token_id)),
+            )],
+            None => Vec::new(),
+        },
+        [kind, id, "deploy_tokens"] => match kind_of(kind) {
+            Some(k) => vec![
+                (get, E::DeployTokens(k, decode(id))),
+                (post, E::CreateDeployToken(k, decode(id))),
+            ],
+            None => Vec::new(),
+        },
+        [kind, id, "deploy_tokens", token_id] => match kind_of(kind) {
+            Some(k) => vec![
+                (get, E::DeployToken(k, decode(id), decode(token_id))),
+                (
+                    delete,
+                    E::DeleteDeployToken(k, decode(id), decode(token_id)),
+                ),
+            ],
+            None => Vec::new(),
+        },
+        ["projects", id, "deploy_keys"] => vec![
+            (get, E::DeployKeys(decode(id))),
+            (post, E::CreateDeployKey(decode(id))),
+        ],
+        ["projects", id, "deploy_keys", key_id] => vec![
+            (get, E::DeployKey(decode(id), decode(key_id))),
+            (put, E::UpdateDeployKey(decode(id), decode(key_id))),
+            (delete, E::DeleteDeployKey(decode(id), decode(key_id))),
+        ],
+        ["projects", id, "deploy_keys", key_id, "enable"] => {
+            vec![(post, E::EnableDeployKey(decode(id), decode(key_id)))]
+        }
+        ["projects", id, "triggers"] => vec![
+            (get, E::Triggers(decode(id))),
+            (post, E::CreateTrigger(decode(id))),
+        ],
+        ["projects", id, "triggers", trigger_id] => vec![
+            (get, E::Trigger(decode(id), decode(trigger_id))),
+            (put, E::UpdateTrigger(decode(id), decode(trigger_id))),
+            (delete, E::DeleteTrigger(decode(id), decode(trigger_id))),
+        ],
+        _ => Vec::new(),
+    }
+}
 
 /// Matches `segments` (the path after `/api/v4/`) for `method`. HEAD is routed like GET.
 pub fn resolve(method: &Method, segments: &[&str]) -> Resolved {
     if segments.iter().any(|s| s.is_empty()) {
         return Resolved::Unknown;
     }
-    let (allowed, endpoint): (&[Method], Endpoint) = match segments {
-        ["version"] | ["metadata"] => (&READ, Endpoint::Version),
-        ["user"] => (&READ, Endpoint::CurrentUser),
-        ["personal_access_tokens", "self"] => (&READ, Endpoint::TokenSelf),
-        ["projects"] => (&READ, Endpoint::Projects),
-        ["projects", id] => (&READ, Endpoint::Project(decode(id))),
-        ["projects", id, "members", "all", user_id] => {
-            (&READ, Endpoint::MemberAll(decode(id), decode(user_id)))
-        }
-        ["projects", id, "access_tokens"] => (
-            &LIST_OR_CREATE,
-            if *method == Method::POST {
-                Endpoint::CreateProjectToken(decode(id))
-            } else {
-                Endpoint::ProjectTokens(decode(id))
-            },
-        ),
-        ["projects", id, "access_tokens", token_id] => (
-            &READ_OR_DELETE,
-            if *method == Method::DELETE {
-                Endpoint::RevokeProjectToken(decode(id), decode(token_id))
-            } else {
-                Endpoint::ProjectToken(decode(id), decode(token_id))
-            },
-        ),
-        ["projects", id, "access_tokens", token_id, "rotate"] => (
-            &CREATE,
-            Endpoint::RotateProjectToken(decode(id), decode(token_id)),
-        ),
-        _ => return Resolved::Unknown,
-    };
-    if allowed.contains(method) {
-        Resolved::Endpoint(endpoint)
-    } else {
-        Resolved::OtherMethods(allowed.to_vec())
+    let routes = routes_for(segments);
+    if routes.is_empty() {
+        return Resolved::Unknown;
     }
+    let wanted = if *method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
+    let mut allowed = Vec::new();
+    for (m, endpoint) in routes {
+        if m == wanted {
+            return Resolved::Endpoint(endpoint);
+        }
+        allowed.push(m.clone());
+        if m == Method::GET {
+            allowed.push(Method::HEAD);
+        }
+    }
+    Resolved::OtherMethods(allowed)
 }
 
 /// Runs one endpoint.
 pub fn handle(ctx: &mut Ctx<'_>, endpoint: Endpoint) -> ApiResult<Reply> {
+    use Endpoint as E;
     match endpoint {
-        Endpoint::Version => users::version(ctx),
-        Endpoint::CurrentUser => users::current_user(ctx),
-        Endpoint::TokenSelf => users::token_self(ctx),
-        Endpoint::Projects => projects::list(ctx),
-        Endpoint::Project(id) => projects::show(ctx, &id),
-        Endpoint::MemberAll(id, user_id) => members::show_all(ctx, &id, &user_id),
-        Endpoint::ProjectTokens(id) => access_tokens::list(ctx, &id),
-        Endpoint::CreateProjectToken(id) => access_tokens::create(ctx, &id),
-        Endpoint::ProjectToken(id, token_id) => access_tokens::show(ctx, &id, &token_id),
-        Endpoint::RevokeProjectToken(id, token_id) => access_tokens::revoke(ctx, &id, &token_id),
-        Endpoint::RotateProjectToken(id, token_id) => access_tokens::rotate(ctx, &id, &token_id),
+        E::Version => users::version(ctx),
+        E::CurrentUser => users::current_user(ctx),
+        E::User(id) => users::show(ctx, &id),
+        E::Projects => projects::list(ctx),
+        E::Project(id) => projects::show(ctx, &id),
+        E::Groups => groups::list(ctx),
+        E::Group(id) => groups::show(ctx, &id),
+        E::MemberAll(kind, id, user_id) => members::show_all(ctx, kind, &id, &user_id),
+        E::ResourceTokens(kind, id) => access_tokens::list(ctx, kind, &id),
+        E::CreateResourceToken(kind, id) => access_tokens::create(ctx, kind, &id),
+        E::ResourceToken(kind, id, t) => access_tokens::show(ctx, kind, &id, &t),
+        E::RevokeResourceToken(kind, id, t) => access_tokens::revoke(ctx, kind, &id, &t),
+        E::RotateResourceToken(kind, id, t) => access_tokens::rotate(ctx, kind, &id, &t),
+        E::TokenSelf => users::token_self(ctx),
+        E::RevokeTokenSelf => personal_tokens::revoke_self(ctx),
+        E::RotateTokenSelf => personal_tokens::rotate_self(ctx),
+        E::PersonalTokens => personal_tokens::list(ctx),
+        E::PersonalToken(id) => personal_tokens::show(ctx, &id),
+        E::RevokePersonalToken(id) => personal_tokens::revoke(ctx, &id),
+        E::RotatePersonalToken(id) => personal_tokens::rotate(ctx, &id),
+        E::CreateUserToken(user_id) => personal_tokens::create_for_user(ctx, &user_id),
+        E::CreateOwnToken => personal_tokens::create_own(ctx),
+        E::AllDeployTokens => deploy_tokens::list_all(ctx),
+        E::DeployTokens(kind, id) => deploy_tokens::list(ctx, kind, &id),
+        E::CreateDeployToken(kind, id) => deploy_tokens::create(ctx, kind, &id),
+        E::DeployToken(kind, id, t) => deploy_tokens::show(ctx, kind, &id, &t),
+        E::DeleteDeployToken(kind, id, t) => deploy_tokens::delete(ctx, kind, &id, &t),
+        E::DeployKeys(id) => deploy_keys::list(ctx, &id),
+        E::CreateDeployKey(id) => deploy_keys::create(ctx, &id),
+        E::DeployKey(id, k) => deploy_keys::show(ctx, &id, &k),
+        E::UpdateDeployKey(id, k) => deploy_keys::update(ctx, &id, &k),
+        E::DeleteDeployKey(id, k) => deploy_keys::delete(ctx, &id, &k),
+        E::EnableDeployKey(id, k) => deploy_keys::enable(ctx, &id, &k),
+        E::Triggers(id) => triggers::list(ctx, &id),
+        E::CreateTrigger(id) => triggers::create(ctx, &id),
+        E::Trigger(id, t) => triggers::show(ctx, &id, &t),
+        E::UpdateTrigger(id, t) => triggers::update(ctx, &id, &t),
+        E::DeleteTrigger(id, t) => triggers::delete(ctx, &id, &t),
+    }
+}
+
+/// The request's parameters plus route parameters, which Grape validates together.
+pub fn with_route(params: &Params, route: &[(&str, &str)]) -> Params {
+    let mut all = params.clone();
+    for (key, value) in route {
+        all.insert(key, Value::String((*value).to_owned()));
+    }
+    all
+}
+
+/// `authenticated_as_admin!`: 401 without a user, 403 for a non-admin.
+pub fn require_admin(caller: &Caller) -> ApiResult<()> {
+    if caller.user.admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(None))
     }
 }
 
@@ -201,6 +363,32 @@ pub fn find_project(
         .ok_or_else(|| ApiError::NotFound(Some("Project".into())))
 }
 
+/// `find_group!`: the group if the caller may read it, else `404 Group Not Found`.
+pub fn find_group(
+    state: &SimState,
+    caller: Option<&Caller>,
+    id: &str,
+) -> ApiResult<crate::state::Group> {
+    state
+        .find_group(id)
+        .filter(|g| state.can_read_group(caller.map(|c| &c.user), g))
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound(Some("Group".into())))
+}
+
+/// `find_project!` or `find_group!` depending on where the route is mounted.
+pub fn find_resource(
+    state: &SimState,
+    caller: Option<&Caller>,
+    kind: ResourceKind,
+    id: &str,
+) -> ApiResult<Resource> {
+    match kind {
+        ResourceKind::Project => find_project(state, caller, id).map(|p| Resource::project(p.id)),
+        ResourceKind::Group => find_group(state, caller, id).map(|g| Resource::group(g.id)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,7 +401,11 @@ mod tests {
         );
         assert_eq!(
             resolve(&Method::DELETE, &["projects", "1", "access_tokens", "7"]),
-            Resolved::Endpoint(Endpoint::RevokeProjectToken("1".into(), "7".into()))
+            Resolved::Endpoint(Endpoint::RevokeResourceToken(
+                ResourceKind::Project,
+                "1".into(),
+                "7".into()
+            ))
         );
         assert!(matches!(
             resolve(&Method::PUT, &["projects"]),

@@ -46,3 +46,19 @@ pub fn token_self(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
         ctx.state.today(),
     )))
 }
+
+/// `API::Users` `GET /users/:id`: any user's public profile, bots included.
+pub fn show(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
+    // `requires :id, type: Integer` is validated before anything else.
+    let mut route_params = crate::params::Params::default();
+    route_params.insert("id", serde_json::Value::String(id.to_owned()));
+    let mut check = crate::params::Check::new(&route_params);
+    let wanted = check.integer("id");
+    check.finish()?;
+    ctx.caller(Scopes::ApiOrReadUser)?;
+    let user = wanted
+        .and_then(|id| u64::try_from(id).ok())
+        .and_then(|id| ctx.state.user(id))
+        .ok_or_else(|| ApiError::NotFound(Some("User".into())))?;
+    Ok(Reply::ok(entities::user_public(user, ctx.urls)))
+}
