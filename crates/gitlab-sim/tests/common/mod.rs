@@ -231,6 +231,9 @@ pub trait SimExt {
     fn post(&self, path: &str) -> Req {
         self.req("POST", path)
     }
+    fn put(&self, path: &str) -> Req {
+        self.req("PUT", path)
+    }
     fn delete(&self, path: &str) -> Req {
         self.req("DELETE", path)
     }
@@ -256,4 +259,73 @@ pub fn names(body: &Value) -> Vec<String> {
         .iter()
         .map(|v| v["name"].as_str().unwrap_or("").to_owned())
         .collect()
+}
+
+/// Group access tokens of `top` (group 10).
+pub const GROUP_BOT: &str = "glpat-test-group-bot-0001";
+pub const GROUP_BOT_OWNER: &str = "glpat-test-group-owner-01";
+/// Deploy tokens: two on `top/sub/app`, one on group `top`.
+pub const DEPLOY_PROJECT: &str = "gldt-test-project-00001";
+pub const DEPLOY_GROUP: &str = "gldt-test-group-0000001";
+/// Trigger tokens on `top/sub/app`: one owned by maint, one by owner.
+pub const TRIGGER_MAINT: &str = "glptt-0123456789abcdef0123456789abcdef01234567";
+pub const TRIGGER_OWNER: &str = "glptt-fedcba9876543210fedcba9876543210fedcba98";
+
+/// OpenSSH public keys made with `ssh-keygen`, and what `ssh-keygen -l` prints for them.
+pub const KEY_ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILLa24DbLkEFjrGEwpK2yZ38PzlMgLMwsdHiWN7STR+b deploy-a@demo";
+pub const KEY_ED25519_SHA256: &str = "SHA256:o0Dg1KLM1egTkmPm1x7xqfG6gSGrTerXI05S2NVscdQ";
+pub const KEY_ED25519_MD5: &str = "98:9b:46:15:22:2b:84:c1:50:a9:f4:13:5c:6c:b1:97";
+pub const KEY_ED25519_B: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNL7ra8bg79HObz5gOaR7isYwo9bDx8xFdPyavDa26R deploy-b@demo";
+pub const KEY_ED25519_C: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBlDavdGKF1yhwTVkaKrWdZiKGfE2DSksW6K+u7ehK8S deploy-c@demo";
+pub const KEY_ED25519_C_SHA256: &str = "SHA256:ikg/46Zklk+pXrQkpZDMzLCaL523n99Jti0xES+ZF+o";
+pub const KEY_ED25519_C_MD5: &str = "01:cd:e7:67:76:84:ca:63:68:87:87:a0:34:ae:21:32";
+pub const KEY_RSA: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQCd/RmGAXi6Y8UVmxMkXjZoWSJ7cQZb5fBxJGkAKO25V3B6SgRtvRncI3z1LyHh7DHg8M8q/6Tlxw+IgH/ZE9ZtjquaUIS345hIO6p6ANYwRW1NJt/F0aTrJOzJpa1LoF0kLaIBggbgiqH1PE3dyJ92Dfcb/5LBia9j21S894Ikc++HFTpht4iw35FBWlxtkHuAzN/yIAliikdALXjsht6ILl0RXyR3ysknVtQGI6IZEmUa2mTI36uBPUqBb0iKV6ABciceVUZp/nG7S5YRotHYBis1X+MDaM130ENUIxvrDJwx0raQeQdmXZVwPYtiPq90ypQ295h3GwRbjbRXUEDLQGOBr8TU3e9Xie8jqs0UaCgH+5NqG7WQinyN1n9C0V5ykFw+b5tpGEBPtkYcxBHj/2Aej5zNV85bR3Z0p2EMfAPsxXQRDp8ifPBbIhpsx5Q6YMpGiLMOlt+0WhgVPdjmVFHqdNFApbCpKw0h+PlbNqdfUZ65v05FUq0uDlMRims= deploy-d@demo";
+pub const KEY_RSA_SHA256: &str = "SHA256:VpC6JvagsJS1HzU1PvBBp7FC3gC+M3A5Z1D3pYC/H0M";
+pub const KEY_RSA_MD5: &str = "58:d2:d2:12:f4:c8:d2:a2:79:39:8d:61:3c:8f:a5:c4";
+pub const KEY_ECDSA: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEZbJTKKwzT4jbyCTVBq++GbpJzNp/M3p7dtljEKjn2jZQRXHPnY/RjoJOJ5n3FGhQ4NSHtUmEyxLl2kf1Zdk3o= deploy-e@demo";
+pub const KEY_ECDSA_SHA256: &str = "SHA256:DvYHQGu1q6Q0cwjX28fJX7aGCYHxvGfqozJqGljt7IE";
+/// A syntactically valid DSA key, which GitLab forbids by default.
+pub const KEY_DSA: &str = "ssh-dss AAAAB3NzaC1kc3MAAACBAMHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBAAAAFQDT09PT09PT09PT09PT09PT09PT0wAAAIBCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQgAAAIBDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQw== old@dsa";
+
+/// [`fixture`] plus every other credential kind: group access tokens and a group deploy token
+/// on `top`, deploy tokens, deploy keys and triggers on `top/sub/app` (100), and a deploy key on
+/// `top/site` (101) that only `owner` (and root) can reach.
+pub fn credentials_fixture() -> Value {
+    let mut f = fixture();
+    let top = &mut f["groups"][0];
+    top["access_tokens"] = json!([
+        {"name": "group-bot", "token": GROUP_BOT, "scopes": ["api"], "access_level": 40,
+         "expires_at": "2025-12-31", "created_at": "2025-01-01T10:00:00Z"},
+        {"name": "group-owner-bot", "token": GROUP_BOT_OWNER, "scopes": ["api"],
+         "access_level": 50, "expires_at": "2025-12-31"},
+        {"name": "group-old", "scopes": ["read_api"], "access_level": 30,
+         "expires_at": "2025-06-01"}
+    ]);
+    top["deploy_tokens"] = json!([
+        {"name": "registry-pull", "token": DEPLOY_GROUP, "scopes": ["read_registry"],
+         "expires_at": null, "created_at": "2025-01-01T10:00:00Z"}
+    ]);
+    let app = &mut f["projects"][0];
+    app["deploy_tokens"] = json!([
+        {"name": "ci-clone", "username": "ci-bot", "token": DEPLOY_PROJECT,
+         "scopes": ["read_repository", "read_registry"], "expires_at": "2026-01-01"},
+        {"name": "old-pull", "scopes": ["read_registry"], "expires_at": "2025-06-01"},
+        {"name": "leaked", "scopes": ["read_repository"], "revoked": true}
+    ]);
+    app["deploy_keys"] = json!([
+        {"title": "deployer", "key": KEY_ED25519, "can_push": true,
+         "created_at": "2025-01-01T10:00:00Z"},
+        {"title": "backup", "key": KEY_RSA, "expires_at": "2026-01-01T00:00:00Z"}
+    ]);
+    app["triggers"] = json!([
+        {"description": "nightly", "owner_id": 3, "token": TRIGGER_MAINT,
+         "created_at": "2025-01-01T10:00:00Z"},
+        {"description": "release", "owner_id": 2, "token": TRIGGER_OWNER}
+    ]);
+    f["projects"][1]["deploy_keys"] = json!([{"title": "site deployer", "key": KEY_ED25519_B}]);
+    f
+}
+
+pub fn start_credentials() -> Running {
+    start_with(&credentials_fixture())
 }
