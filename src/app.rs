@@ -1,64 +1,17 @@
 //! The root: app state, the connect gate, the fragment router and the reveal host.
 
 use crate::components::connect::ConnectPage;
+use crate::components::credentials_page::CredentialsPage;
 use crate::components::header::Header;
-use crate::components::projects::ProjectsPage;
-use crate::components::reveal::{Reveal, RevealDialog};
-use crate::components::tokens_page::TokensPage;
-use crate::session::Session;
+use crate::components::places::PlacesPage;
+use crate::components::reveal::RevealDialog;
+use crate::context::{use_route, AppCtx, Reveal, TransportHandle};
 use crate::state::{Action, AppState};
-use crate::transport::{BrowserTransport, Transport};
+use crate::transport::BrowserTransport;
+use domain::kind::OwnerType;
 use domain::Route;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::from_hash(&hash)
-}
-
-/// The route in the URL fragment, following the browser's `hashchange` (links, back, forward).
-/// Plain `<a href="#/…">` links navigate, so keyboard use and "open in new tab" just work.
-#[hook]
-pub fn use_route() -> Route {
-    let route = use_state(current_route);
-    {
-        let route = route.clone();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn()>::new(move || route.set(current_route()));
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
-    (*route).clone()
-}
-
-/// The network, swappable so browser tests run without one.
-#[derive(Clone)]
-pub struct TransportHandle(pub Rc<dyn Transport>);
-
-impl PartialEq for TransportHandle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct AppProps {
@@ -71,17 +24,6 @@ impl AppProps {
             transport: TransportHandle(Rc::new(BrowserTransport)),
         }
     }
-}
-
-/// What pages read from context; components below pages get props and callbacks instead.
-#[derive(Clone, PartialEq)]
-pub struct AppCtx {
-    pub session: Option<Rc<Session>>,
-    pub transport: TransportHandle,
-    pub tokens_epoch: u32,
-    pub dispatch: Callback<Action>,
-    /// Hands a new secret to the reveal dialog, which alone keeps it.
-    pub reveal: Callback<Reveal>,
 }
 
 #[component]
@@ -117,7 +59,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
-                <Header session={state.session.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
+                <Header session={state.session.clone()} section={route.section()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
                 <main id="main" class="main">
                     {
                         match state.session.as_ref().and_then(|s| s.read_only_reason()) {
@@ -128,7 +70,7 @@ pub fn App(props: &AppProps) -> Html {
                     {
                         match &state.session {
                             None => html! { <ConnectPage /> },
-                            Some(_) => page(route),
+                            Some(_) => page(route.clone()),
                         }
                     }
                 </main>
@@ -156,8 +98,9 @@ pub fn App(props: &AppProps) -> Html {
 
 fn page(route: Route) -> Html {
     match route {
-        Route::Projects => html! { <ProjectsPage /> },
-        Route::ProjectTokens(project) => html! { <TokensPage {project} /> },
+        Route::Projects => html! { <PlacesPage key="projects" of={OwnerType::Project} /> },
+        Route::Groups => html! { <PlacesPage key="groups" of={OwnerType::Group} /> },
+        Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
         Route::NotFound => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>

@@ -7,6 +7,8 @@ pub mod app;
 pub mod client;
 pub mod clipboard;
 pub mod components;
+pub mod context;
+pub mod hooks;
 pub mod session;
 pub mod state;
 pub mod time;

@@ -45,16 +45,6 @@ impl Session {
             "Read-only: your token has the scopes {scopes}. Creating, rotating and revoking tokens needs a token with the api scope."
         ))
     }
-
-    /// Planner arrived in GitLab 17.7.
-    pub fn planner_supported(&self) -> bool {
-        self.version.at_least(17, 7)
-    }
-
-    /// Choosing the new expiry on rotation arrived in 16.6; before, GitLab always gives 7 days.
-    pub fn rotate_expiry_supported(&self) -> bool {
-        self.version.at_least(16, 6)
-    }
 }
 
 /// What the connect form sends.
@@ -122,4 +112,11 @@ pub enum ConnectError {
     Url(String),
     Token(String),
     Api(ApiError),
+}
+
+impl Session {
+    /// Whether the instance has `feature` (unknown versions count as current).
+    pub fn supports(&self, feature: domain::features::Feature) -> bool {
+        domain::features::supported(&self.version.version, feature)
+    }
 }

@@ -57,6 +57,7 @@ impl Transport for BrowserTransport {
             let method = match req.method {
                 Method::Get => M::GET,
                 Method::Post => M::POST,
+                Method::Put => M::PUT,
                 Method::Delete => M::DELETE,
             };
             let builder = RequestBuilder::new(&req.url)

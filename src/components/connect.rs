@@ -1,9 +1,9 @@
 //! Sign-in: GitLab address and a personal access token, checked against the instance. The token
 //! is kept in memory only; the address (not a secret) is remembered for next time.
 
-use crate::app::AppCtx;
 use crate::components::field::{described_by, Field};
 use crate::components::load::error_banner;
+use crate::context::AppCtx;
 use crate::session::{connect, ConnectError, Credentials};
 use crate::state::Action;
 use domain::{GitLabUrl, Secret};

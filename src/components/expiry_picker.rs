@@ -1,4 +1,5 @@
-//! Expiry presets (7, 30, 60, 90 days) and a custom date bounded to what GitLab accepts.
+//! Expiry presets (7, 30, 60, 90 days), a custom date bounded to what GitLab accepts, and
+//! "never" for the kinds that may live forever (deploy tokens and keys).
 
 use crate::time::date;
 use chrono::NaiveDate;
@@ -17,15 +18,19 @@ pub struct ExpiryPickerProps {
     pub error: Option<String>,
     #[prop_or_default]
     pub disabled: bool,
+    /// Whether the kind must expire (access tokens): no "never", and at most a year out.
+    #[prop_or(true)]
+    pub required: bool,
 }
 
 #[component]
 pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
-    let (min, max) = window(props.today);
+    let (min, year) = window(props.today);
+    let max = props.required.then_some(year);
     let id = props.id.clone();
     let custom_text = match &props.value {
         ExpiryChoice::Custom(s) => s.clone(),
-        ExpiryChoice::Preset(_) => String::new(),
+        ExpiryChoice::Preset(_) | ExpiryChoice::Never => String::new(),
     };
     let presets = EXPIRY_PRESETS.iter().map(|&days| {
         let on_change = props.on_change.clone();
@@ -41,6 +46,17 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
         }
     });
     let is_custom = matches!(props.value, ExpiryChoice::Custom(_));
+    let never = (!props.required).then(|| {
+        let on_change = props.on_change.clone();
+        let checked = props.value == ExpiryChoice::Never;
+        html! {
+            <label class={classes!("choice", checked.then_some("choice-on"))}>
+                <input type="radio" name={id.clone()} checked={checked} disabled={props.disabled}
+                    data-testid="expiry-never" onchange={Callback::from(move |_| on_change.emit(ExpiryChoice::Never))} />
+                <span>{ "Never" }</span>
+            </label>
+        }
+    });
     let choose_custom = {
         let on_change = props.on_change.clone();
         let text = custom_text.clone();
@@ -67,6 +83,7 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
         <fieldset class={classes!("field", props.error.is_some().then_some("field-invalid"))} aria-describedby={error_id.clone()}>
             <legend>{ "Expires" }</legend>
             <div class="choices">
+                { never.unwrap_or_default() }
                 { for presets }
                 <label class={classes!("choice", is_custom.then_some("choice-on"))}>
                     <input type="radio" name={id.clone()} checked={is_custom} disabled={props.disabled}
@@ -79,15 +96,18 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
                     html! {
                         <div class="custom-date">
                             <label for={format!("{id}-date")} class="visually-hidden">{ "Expiry date" }</label>
-                            <input id={format!("{id}-date")} type="date" min={date(min)} max={date(max)} value={custom_text}
+                            <input id={format!("{id}-date")} type="date" min={date(min)} max={max.map(date)} value={custom_text}
                                 disabled={props.disabled} data-testid="expiry-date" onchange={on_date} oninput={on_date_input}
                                 aria-invalid={props.error.is_some().to_string()} aria-describedby={error_id.clone()} />
-                            <span class="muted small">{ format!("between {} and {} (UTC)", date(min), date(max)) }</span>
+                            <span class="muted small">{ match max {
+                                Some(max) => format!("YYYY-MM-DD, between {} and {} (UTC)", date(min), date(max)),
+                                None => format!("YYYY-MM-DD, {} or later (UTC)", date(min)),
+                            } }</span>
                         </div>
                     }
                 } else { html! {} }
             }
-            <p class="help">{ "The token stops working at 00:00 UTC on this date." }</p>
+            <p class="help">{ if props.required { "The token stops working at 00:00 UTC on this date." } else { "It stops working at 00:00 UTC on this date; Never keeps it until it is revoked." } }</p>
             <p class="field-error" id={error_id} data-testid={format!("error-{id}")} aria-live="polite">{ props.error.clone().unwrap_or_default() }</p>
         </fieldset>
     }

@@ -2,14 +2,17 @@
 
 use crate::session::Session;
 use crate::time::today;
+use domain::kind::{Owner, OwnerType};
 use domain::models::TokenStatus;
-use domain::Route;
+use domain::{Kind, Route};
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub session: Option<Rc<Session>>,
+    /// The section the page belongs to, marked in the navigation.
+    pub section: Option<OwnerType>,
     pub on_disconnect: Callback<()>,
 }
 
@@ -45,6 +48,22 @@ pub fn Header(props: &HeaderProps) -> Html {
             <a href={Route::Projects.href()} class="brand">
                 <span class="brand-mark" aria-hidden="true">{ "◆" }</span>{ "tokenwarden" }
             </a>
+            {
+                if props.session.is_some() {
+                    let link = |route: Route, label: &'static str, section: OwnerType, testid: &'static str| {
+                        let current = props.section == Some(section);
+                        html! { <a href={route.href()} class={classes!("nav-link", current.then_some("nav-current"))}
+                            aria-current={current.then_some("page")} data-testid={testid}>{ label }</a> }
+                    };
+                    html! {
+                        <nav class="nav" aria-label="Sections">
+                            { link(Route::Projects, "Projects", OwnerType::Project, "nav-projects") }
+                            { link(Route::Groups, "Groups", OwnerType::Group, "nav-groups") }
+                            { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", OwnerType::User, "nav-tokens") }
+                        </nav>
+                    }
+                } else { html! {} }
+            }
             { who.unwrap_or_default() }
         </header>
     }

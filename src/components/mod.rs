@@ -2,15 +2,15 @@
 //! callbacks as props.
 
 pub mod connect;
-pub mod create_dialog;
+pub mod credential_form;
+pub mod credential_table;
+pub mod credentials_page;
 pub mod expiry_picker;
 pub mod field;
 pub mod header;
 pub mod load;
 pub mod modal;
-pub mod projects;
+pub mod places;
 pub mod reveal;
 pub mod revoke_dialog;
 pub mod rotate_dialog;
-pub mod token_table;
-pub mod tokens_page;

@@ -3,29 +3,14 @@
 
 use crate::clipboard;
 use crate::components::modal::Modal;
-use domain::models::{CreatedToken, Project};
-use domain::snippets::{self, Shown};
-use domain::GitLabUrl;
+use crate::context::Reveal;
+use domain::snippets::{self, Shown, SnippetInput};
+use domain::Kind;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
-
-/// A secret on its way to the user, with what the snippets need.
-pub struct Reveal {
-    pub heading: &'static str,
-    pub created: CreatedToken,
-    pub gitlab: GitLabUrl,
-    pub project: Project,
-}
-
-impl PartialEq for Reveal {
-    /// Identity: two reveals are never the same secret.
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct RevealDialogProps {
@@ -128,17 +113,29 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
             }
         })
     };
-    let visible = snippets::project_token(
-        &r.gitlab,
-        r.project.id,
-        &r.project.http_url_to_repo,
-        &meta.scopes,
-        if *shown {
-            Shown::Secret(r.created.token.expose())
-        } else {
-            Shown::Masked
-        },
-    );
+    // Snippets read the secret from a shell variable: none contains it.
+    let visible = snippets::for_kind(&SnippetInput {
+        kind: r.kind,
+        gitlab: &r.gitlab,
+        project_path: (!r.owner_path.is_empty() && r.project_id.is_some())
+            .then_some(r.owner_path.as_str()),
+        project_id: r.project_id,
+        username: r.username.as_deref(),
+        scopes: &meta.scopes,
+        registry_host: None,
+        deploy_token_name: matches!(r.kind, Kind::ProjectDeployToken | Kind::GroupDeployToken)
+            .then_some(meta.name.as_str()),
+        secret: Shown::Masked,
+    });
+    let who = match r.kind {
+        Kind::ProjectAccessToken | Kind::GroupAccessToken => Some(("Signs in as", r.username.clone().unwrap_or_else(|| "its bot user".into()),
+            "A project or group access token signs in as its own bot user (not as you, and not as gitlab+deploy-token-…). Git over HTTPS accepts any username with it; the registry and the bot's own API calls use this one.")),
+        Kind::PersonalAccessToken => Some(("Signs in as", r.username.clone().map(|u| format!("@{u}")).unwrap_or_default(),
+            "A personal access token acts as the user it belongs to.")),
+        Kind::ProjectDeployToken | Kind::GroupDeployToken => Some(("Username", meta.username.clone(),
+            "A deploy token needs this exact username with the token as password, for Git and for docker login.")),
+        _ => None,
+    };
     let status = match &*copy {
         CopyState::Idle => html! {},
         CopyState::Copied(what) => {
@@ -151,17 +148,21 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
         },
     };
     html! {
-        <Modal title={props.reveal.heading} id="reveal-dialog" on_close={Some(close.clone())} wide=true>
+        <Modal title={props.reveal.heading.clone()} id="reveal-dialog" on_close={Some(close.clone())} wide=true>
             <div class="banner banner-warning" role="note">
                 <p><strong>{ "Copy this token now. You will not see it again." }</strong>
                 { " tokenwarden does not keep it: closing this dialog forgets it." }</p>
             </div>
             <dl class="facts">
                 <dt>{ "Name" }</dt><dd data-testid="reveal-name">{ &meta.name }</dd>
-                <dt>{ "Scopes" }</dt><dd class="mono">{ meta.scopes.join(", ") }</dd>
-                <dt>{ "Role" }</dt><dd>{ meta.access_level.map(|a| a.label()).unwrap_or("—") }</dd>
-                <dt>{ "Expires" }</dt><dd>{ meta.expires_at.map(crate::time::date).unwrap_or_else(|| "never".into()) }</dd>
+                { if meta.scopes.is_empty() { html! {} } else { html! { <><dt>{ "Scopes" }</dt><dd class="mono">{ meta.scopes.join(", ") }</dd></> } } }
+                { match meta.access_level { Some(a) => html! { <><dt>{ "Role" }</dt><dd>{ a.label() }</dd></> }, None => html! {} } }
+                { if r.kind.spec().expiry == domain::kind::ExpiryRule::None { html! {} } else { html! {
+                    <><dt>{ "Expires" }</dt><dd>{ meta.expires_at.map(crate::time::date).unwrap_or_else(|| "never".into()) }</dd></>
+                } } }
+                { match &who { Some((label, value, _)) => html! { <><dt>{ *label }</dt><dd class="mono" data-testid="reveal-username">{ value }</dd></> }, None => html! {} } }
             </dl>
+            { match &who { Some((_, _, note)) => html! { <p class="help">{ *note }</p> }, None => html! {} } }
             <div class="secret-row">
                 <label for={SECRET_ID} class="visually-hidden">{ "New token" }</label>
                 <input id={SECRET_ID} class="secret mono" readonly=true type={if *shown { "text" } else { "password" }}
@@ -177,12 +178,10 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
                     html! {
                         <section class="snippets">
                             <h3>{ "Use it" }</h3>
-                            { for visible.iter().enumerate().map(|(i, s)| {
+                            { for visible.iter().map(|s| {
                                 let title = s.title;
-                                let copy_snippet = copy_text("command", Rc::new(move |r: &Reveal| {
-                                    snippets::project_token(&r.gitlab, r.project.id, &r.project.http_url_to_repo, &r.created.meta.scopes, Shown::Secret(r.created.token.expose()))
-                                        .into_iter().nth(i).map(|s| s.text).unwrap_or_default()
-                                }));
+                                let text = s.text.clone();
+                                let copy_snippet = copy_text("command", Rc::new(move |_: &Reveal| text.clone()));
                                 html! {
                                     <div class="snippet" data-testid="snippet">
                                         <div class="snippet-head">

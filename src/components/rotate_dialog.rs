@@ -1,95 +1,68 @@
-//! Rotation: the old token stops working at once and a new secret is revealed.
+//! Rotation: the old token stops working at once and a new secret is revealed. Emits the chosen
+//! expiry; the page sends the call.
 
+use crate::components::credential_form::Sender;
 use crate::components::expiry_picker::ExpiryPicker;
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
-use crate::session::Session;
-use crate::time::today;
-use domain::models::{AccessToken, CreatedToken, Project};
-use domain::{request, ApiError, ExpiryChoice, Field, ProjectRef};
-use std::rc::Rc;
-use yew::platform::spawn_local;
+use crate::hooks::use_submit;
+use chrono::NaiveDate;
+use domain::models::Credential;
+use domain::{ExpiryChoice, Field};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RotateDialogProps {
-    pub session: Rc<Session>,
-    pub project: Project,
-    pub token: AccessToken,
+    pub token: Credential,
+    pub today: NaiveDate,
+    /// Choosing the new expiry arrived in GitLab 16.6.
+    pub choose_expiry: bool,
+    pub send: Sender<Option<NaiveDate>, ()>,
     pub on_close: Callback<()>,
-    pub on_rotated: Callback<CreatedToken>,
 }
 
 #[component]
 pub fn RotateDialog(props: &RotateDialogProps) -> Html {
     let expiry = use_state(ExpiryChoice::default);
-    let busy = use_state(|| false);
-    let server = use_state(|| None::<ApiError>);
-    let today = today();
-    let choose_expiry = props.session.rotate_expiry_supported();
+    let submit = use_submit();
+    let today = props.today;
+    let choose_expiry = props.choose_expiry;
     let resolved = expiry.resolve(today);
 
     let on_expiry = {
-        let (expiry, server) = (expiry.clone(), server.clone());
+        let (expiry, submit) = (expiry.clone(), submit.clone());
         Callback::from(move |c| {
             expiry.set(c);
-            server.set(None);
+            submit.set_error(None);
         })
     };
     let onsubmit = {
-        let (busy, server) = (busy.clone(), server.clone());
-        let session = props.session.clone();
-        let (project_id, token_id) = (props.project.id, props.token.id);
-        let on_rotated = props.on_rotated.clone();
+        let submit = submit.clone();
+        let send = props.send.clone();
+        let on_close = props.on_close.clone();
         let resolved = resolved.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
-            let expires_at = if choose_expiry {
-                match &resolved {
-                    Ok(d) => Some(*d),
-                    Err(_) => return,
-                }
-            } else {
-                None
+            let expires_at = match (choose_expiry, &resolved) {
+                (false, _) => None,
+                (true, Ok(d)) => Some(*d),
+                (true, Err(_)) => return,
             };
-            busy.set(true);
-            server.set(None);
-            let (busy, server, session, on_rotated) = (
-                busy.clone(),
-                server.clone(),
-                session.clone(),
-                on_rotated.clone(),
-            );
-            spawn_local(async move {
-                let call = request::rotate_project_token(
-                    &ProjectRef::Id(project_id),
-                    token_id,
-                    expires_at,
-                );
-                match session.client.created(&call).await {
-                    Ok(created) => on_rotated.emit(created),
-                    Err(e) => {
-                        server.set(Some(e));
-                        busy.set(false);
-                    }
-                }
-            });
+            let on_close = on_close.clone();
+            submit.run((send.0)(expires_at), move |()| on_close.emit(()));
         })
     };
+    let server = submit.error.as_ref();
     let expiry_error = resolved.as_ref().err().cloned().or_else(|| {
-        (*server)
-            .as_ref()
+        server
             .and_then(|e| e.field(Field::ExpiresAt))
             .map(str::to_string)
     });
-    let general = (*server)
-        .as_ref()
+    let general = server
         .filter(|e| e.field(Field::ExpiresAt).is_none())
         .cloned();
-    let on_close = (!*busy).then(|| props.on_close.clone());
+    let busy = submit.busy;
+    let on_close = (!busy).then(|| props.on_close.clone());
     let cancel = props.on_close.clone();
     html! {
         <Modal title={format!("Rotate \u{201c}{}\u{201d}", props.token.name)} id="rotate-dialog" on_close={on_close}>
@@ -101,16 +74,16 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
                 {
                     if choose_expiry {
                         html! { <ExpiryPicker id="rotate-expiry" value={(*expiry).clone()} {today} on_change={on_expiry}
-                            error={expiry_error} disabled={*busy} /> }
+                            error={expiry_error} disabled={busy} /> }
                     } else {
                         html! { <p class="muted">{ "This GitLab version gives the new token 7 days; choosing the expiry needs GitLab 16.6 or later." }</p> }
                     }
                 }
                 { general.map(|e| error_banner(&e, None)).unwrap_or_default() }
                 <div class="actions">
-                    <button type="button" class="btn" disabled={*busy} onclick={cancel.reform(|_| ())}>{ "Cancel" }</button>
-                    <button type="submit" class="btn btn-danger" disabled={*busy} data-testid="rotate-submit">
-                        { if *busy { "Rotating…" } else { "Rotate token" } }
+                    <button type="button" class="btn" disabled={busy} onclick={cancel.reform(|_| ())}>{ "Cancel" }</button>
+                    <button type="submit" class="btn btn-danger" disabled={busy} data-testid="rotate-submit">
+                        { if busy { "Rotating…" } else { "Rotate token" } }
                     </button>
                 </div>
             </form>

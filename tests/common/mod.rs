@@ -5,7 +5,6 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
-use domain::request::Method;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -135,11 +134,7 @@ impl FakeGitLab {
 
 impl Transport for FakeGitLab {
     fn send<'a>(&'a self, req: RawRequest<'a>) -> LocalFuture<'a, Result<RawResponse, String>> {
-        let method = match req.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        };
+        let method = req.method.as_str();
         let (path, query) = split_url(&req.url);
         self.log.borrow_mut().push(Sent {
             method,
@@ -334,7 +329,7 @@ pub async fn mount(fake: Rc<FakeGitLab>, start: &str) -> Mounted {
     // Routes live in the URL fragment; the test page's own fragment is the app's address bar.
     set_hash(start);
     let props = AppProps {
-        transport: tokenwarden::app::TransportHandle(fake.clone()),
+        transport: tokenwarden::context::TransportHandle(fake.clone()),
     };
     let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     let m = Mounted {

@@ -1,0 +1,129 @@
+//! One table for every kind: the columns come from the kind's spec, and each row action is
+//! enabled or disabled (with the reason) by the domain's capability rules.
+
+use crate::time::{date, relative};
+use chrono::NaiveDate;
+use domain::capability::{check, Action, Who};
+use domain::kind::Column;
+use domain::models::Credential;
+use domain::Kind;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CredentialTableProps {
+    pub kind: Kind,
+    pub rows: Vec<Credential>,
+    pub today: NaiveDate,
+    pub caption: AttrValue,
+    pub who: Who,
+    /// None hides the actions column (inactive rows).
+    #[prop_or_default]
+    pub on_action: Option<Callback<(Action, Credential)>>,
+    /// Why no write action is possible in this session (read-only token).
+    #[prop_or_default]
+    pub read_only: Option<AttrValue>,
+    pub testid: AttrValue,
+}
+
+fn cell(column: Column, t: &Credential, today: NaiveDate) -> Html {
+    match column {
+        Column::Name => html! {
+            <td class="cell-name">
+                <div class="token-name">{ &t.name }</div>
+                { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
+                { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
+                { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &t.description }</div> } } }
+            </td>
+        },
+        Column::Scopes => html! {
+            <td><ul class="chips">{ for t.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
+        },
+        Column::Role => html! { <td>{ t.access_level.map(|r| r.label()).unwrap_or("—") }</td> },
+        Column::WriteAccess => html! {
+            <td>{ if t.can_push == Some(true) { "read and write" } else { "read-only" } }</td>
+        },
+        Column::Owner => html! {
+            <td>{ t.owner.as_ref().map(|o| format!("@{}", o.username)).unwrap_or_else(|| "—".into()) }</td>
+        },
+        Column::Created => html! {
+            <td>{ t.created_at.map(|c| date(c.date_naive())).unwrap_or_else(|| "—".into()) }</td>
+        },
+        Column::LastUsed => html! {
+            <td>{ t.last_used_at.map(|u| relative(u, today)).unwrap_or_else(|| "never".into()) }</td>
+        },
+        Column::Expires => {
+            let status = t.status(today);
+            html! {
+                <td>
+                    <div>{ t.expires_at.map(date).unwrap_or_else(|| "never".into()) }</div>
+                    <span class={classes!("badge", format!("badge-{}", status.severity()))} data-testid="token-status">{ status.label() }</span>
+                </td>
+            }
+        }
+    }
+}
+
+#[component]
+pub fn CredentialTable(props: &CredentialTableProps) -> Html {
+    let spec = props.kind.spec();
+    let columns = spec.columns();
+    let mut actions = Vec::new();
+    if spec.rotates {
+        actions.push((Action::Rotate, "Rotate", "token-rotate", "btn btn-small"));
+    }
+    if spec.editable {
+        actions.push((Action::Edit, "Edit", "token-edit", "btn btn-small"));
+    }
+    let remove = if matches!(props.kind, Kind::DeployKey | Kind::TriggerToken) {
+        "Remove"
+    } else {
+        "Revoke"
+    };
+    actions.push((
+        Action::Revoke,
+        remove,
+        "token-revoke",
+        "btn btn-small btn-danger",
+    ));
+    let row = |t: &Credential| {
+        let buttons = props.on_action.as_ref().map(|cb| {
+            html! {
+                <td class="actions-cell">
+                    { for actions.iter().map(|(action, label, testid, class)| {
+                        let reason = props.read_only.clone().map(|r| r.to_string()).or_else(|| {
+                            check(props.kind, props.who, *action, Some(t), props.today).err()
+                        });
+                        let onclick = reason.is_none().then(|| {
+                            let (cb, t, action) = (cb.clone(), t.clone(), *action);
+                            Callback::from(move |_: MouseEvent| cb.emit((action, t.clone())))
+                        });
+                        html! {
+                            <button type="button" class={*class} data-testid={*testid} disabled={onclick.is_none()}
+                                title={reason} aria-label={format!("{label} {}", t.name)} {onclick}>{ *label }</button>
+                        }
+                    }) }
+                </td>
+            }
+        });
+        html! {
+            <tr key={t.id} data-testid="token-row" data-token-id={t.id.to_string()} data-token-name={t.name.clone()}>
+                { for columns.iter().map(|c| cell(*c, t, props.today)) }
+                { buttons.unwrap_or_default() }
+            </tr>
+        }
+    };
+    html! {
+        <div class="table-wrap">
+            <table class="table" data-testid={props.testid.clone()}>
+                <caption>{ props.caption.clone() }</caption>
+                <thead>
+                    <tr>
+                        { for columns.iter().map(|c| html! { <th scope="col">{ c.title() }</th> }) }
+                        { if props.on_action.is_some() { html! { <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th> } } else { html! {} } }
+                    </tr>
+                </thead>
+                <tbody>{ for props.rows.iter().map(row) }</tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,545 @@
+//! One page for every owner and kind: a project's access tokens, deploy tokens, deploy keys and
+//! triggers; a group's access and deploy tokens; your personal tokens. The kind's spec decides the
+//! tabs, the table's columns, the form's fields and what the caller may do; this page loads the
+//! data and sends what its dialogs emit.
+
+use crate::components::credential_form::{CredentialFormDialog, Sender};
+use crate::components::credential_table::CredentialTable;
+use crate::components::load::{view, Load};
+use crate::components::revoke_dialog::RevokeDialog;
+use crate::components::rotate_dialog::RotateDialog;
+use crate::context::{AppCtx, Reveal};
+use crate::hooks::use_load;
+use crate::session::Session;
+use crate::state::Action as AppAction;
+use crate::time::today;
+use domain::capability::{check, Action, Who};
+use domain::error::ErrorKind;
+use domain::features::Feature;
+use domain::kind::{settings_url, Owner, OwnerType};
+use domain::models::EXPIRY_URGENT_DAYS;
+use domain::models::{expiring_soon, partition, CreatedToken, Credential, Member, Place, User};
+use domain::request::{self, CreateBody};
+use domain::role::Caller;
+use domain::validate::FormContext;
+use domain::{ApiError, Kind, ProjectRef, Route};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Whose credentials these are, resolved against GitLab.
+#[derive(Clone, PartialEq)]
+struct Holder {
+    /// As the route names it.
+    route_owner: Owner,
+    /// With a numeric id (projects, groups) or the user it lists (admins).
+    owner: Owner,
+    title: String,
+    full_path: String,
+    project_id: Option<u64>,
+    who: Who,
+    /// The user personal tokens belong to, for snippets.
+    username: Option<String>,
+}
+
+#[derive(Clone, PartialEq)]
+struct PageData {
+    holder: Holder,
+    kind: Kind,
+    /// The reason, in the page's words, when the caller may not see this kind here.
+    rows: Result<Vec<Credential>, String>,
+}
+
+async fn role_in(session: &Session, req: domain::ApiRequest) -> Result<Caller, ApiError> {
+    let admin = session.user.is_admin;
+    let role = match session.client.get::<Member>(&req).await {
+        Ok(m) => m.access_level,
+        // Not a member: only an admin (or someone with a public view) gets this far.
+        Err(e) if e.kind == ErrorKind::NotFound => None,
+        Err(_) if admin => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Caller { role, admin })
+}
+
+async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiError> {
+    let me = &session.user;
+    let user_holder = |owner: Owner, user: &User, title: String| Holder {
+        route_owner: owner.clone(),
+        owner,
+        title,
+        full_path: String::new(),
+        project_id: None,
+        who: Who {
+            caller: Caller {
+                role: None,
+                admin: me.is_admin,
+            },
+            own: user.id == me.id,
+        },
+        username: Some(user.username.clone()),
+    };
+    Ok(match owner {
+        Owner::Project(r) => {
+            let p: Place = session.client.get(&request::project(r)).await?;
+            let id = ProjectRef::Id(p.id);
+            let caller = role_in(session, request::project_member(&id, me.id)).await?;
+            Holder {
+                route_owner: owner.clone(),
+                owner: Owner::Project(id),
+                title: p.title().to_string(),
+                full_path: p.path_with_namespace.clone(),
+                project_id: Some(p.id),
+                who: Who { caller, own: false },
+                username: None,
+            }
+        }
+        Owner::Group(r) => {
+            let g: Place = session.client.get(&request::group(r)).await?;
+            let id = ProjectRef::Id(g.id);
+            let caller = role_in(session, request::group_member(&id, me.id)).await?;
+            Holder {
+                route_owner: owner.clone(),
+                owner: Owner::Group(id),
+                title: g.title().to_string(),
+                full_path: g.path_with_namespace.clone(),
+                project_id: None,
+                who: Who { caller, own: false },
+                username: None,
+            }
+        }
+        // An admin's plain list would hold everyone's tokens: ask for their own.
+        Owner::Me => {
+            let listed = if me.is_admin {
+                Owner::User(me.id)
+            } else {
+                Owner::Me
+            };
+            Holder {
+                route_owner: Owner::Me,
+                ..user_holder(listed, me, "Your personal access tokens".into())
+            }
+        }
+        Owner::User(id) => {
+            let user: User = session.client.get(&request::user(*id)).await?;
+            let title = format!("Personal access tokens of @{}", user.username);
+            user_holder(Owner::User(*id), &user, title)
+        }
+    })
+}
+
+async fn load(
+    session: Rc<Session>,
+    owner: Owner,
+    kind: Kind,
+    last: Option<PageData>,
+) -> Result<PageData, ApiError> {
+    let holder = match last {
+        Some(d) if d.holder.route_owner == owner => d.holder,
+        _ => load_holder(&session, &owner).await?,
+    };
+    if let Err(reason) = check(kind, holder.who, Action::View, None, today()) {
+        return Ok(PageData {
+            holder,
+            kind,
+            rows: Err(reason),
+        });
+    }
+    let rows = match session
+        .client
+        .all(|page| request::list(&holder.owner, kind, page))
+        .await
+    {
+        Ok(rows) => Ok(rows),
+        // Roles can change between calls; GitLab's refusal becomes the page's explanation.
+        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => Err(format!(
+            "GitLab did not let you see the {}s here ({}). Managing them needs {} of this {}.",
+            kind.label(),
+            e.message,
+            if kind.spec().roles.view == domain::AccessLevel::Owner {
+                "the Owner role"
+            } else {
+                "the Maintainer or Owner role"
+            },
+            if kind.spec().owner == OwnerType::Group {
+                "group"
+            } else {
+                "project"
+            }
+        )),
+        Err(e) => return Err(e),
+    };
+    Ok(PageData { holder, kind, rows })
+}
+
+#[derive(Clone, PartialEq)]
+enum Dialog {
+    None,
+    Create,
+    Edit(Credential),
+    Rotate(Credential),
+    Revoke(Credential),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CredentialsPageProps {
+    pub owner: Owner,
+    pub kind: Kind,
+}
+
+fn sender<I: 'static, F, Fut>(f: F) -> Sender<I, ()>
+where
+    F: Fn(I) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<(), ApiError>> + 'static,
+{
+    Sender(Rc::new(move |i| Box::pin(f(i))))
+}
+
+/// Who signs in with a new secret: the bot user (read from GitLab), the user, or the deploy
+/// token's own username.
+async fn secret_username(
+    session: &Session,
+    kind: Kind,
+    holder: &Holder,
+    created: &CreatedToken,
+) -> Option<String> {
+    match kind {
+        Kind::ProjectAccessToken | Kind::GroupAccessToken => {
+            let id = created.meta.user_id?;
+            session
+                .client
+                .get::<User>(&request::user(id))
+                .await
+                .ok()
+                .map(|u| u.username)
+        }
+        Kind::PersonalAccessToken => holder.username.clone(),
+        Kind::ProjectDeployToken | Kind::GroupDeployToken => {
+            Some(created.meta.username.clone()).filter(|u| !u.is_empty())
+        }
+        Kind::DeployKey | Kind::TriggerToken => None,
+    }
+}
+
+#[component]
+pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
+    let Some(ctx) = use_context::<AppCtx>() else {
+        return html! {};
+    };
+    let Some(session) = ctx.session.clone() else {
+        return html! {};
+    };
+    let dialog = use_state(|| Dialog::None);
+    let loader = {
+        let session = session.clone();
+        use_load(
+            (props.owner.clone(), props.kind, ctx.tokens_epoch),
+            // Same owner and kind: a refresh keeps the list on screen while it reloads.
+            |a, b| a.0 == b.0 && a.1 == b.1,
+            move |(owner, kind, _), last| load(session.clone(), owner, kind, last),
+        )
+    };
+    // Another page or tab closes any open dialog.
+    {
+        let dialog = dialog.clone();
+        use_effect_with((props.owner.clone(), props.kind), move |_| {
+            dialog.set(Dialog::None)
+        });
+    }
+    let kind = props.kind;
+    let spec = kind.spec();
+    let today = today();
+    let read_only = session.read_only_reason();
+    let close = {
+        let dialog = dialog.clone();
+        Callback::from(move |_| dialog.set(Dialog::None))
+    };
+    let on_action = {
+        let dialog = dialog.clone();
+        Callback::from(move |(action, row): (Action, Credential)| {
+            dialog.set(match action {
+                Action::Rotate => Dialog::Rotate(row),
+                Action::Revoke => Dialog::Revoke(row),
+                Action::Edit => Dialog::Edit(row),
+                Action::Create | Action::View => Dialog::None,
+            })
+        })
+    };
+
+    let body = view(
+        &loader.state,
+        &format!("{}s", kind.label()),
+        loader.retry.clone(),
+        |data| {
+            let rows = match &data.rows {
+                Err(reason) => {
+                    return html! {
+                        <div class="banner banner-info" role="status" data-testid="no-permission">
+                            <p>{ reason }</p>
+                            <a href={Route::Projects.href()} class="btn">{ "Back to your projects" }</a>
+                        </div>
+                    };
+                }
+                Ok(rows) => rows,
+            };
+            let (active, inactive) = partition(rows, today);
+            let expiring = expiring_soon(rows, today);
+            html! {
+                <>
+                    {
+                        if expiring.is_empty() { html! {} } else {
+                            html! { <div class="banner banner-warning" role="status" data-testid="expiring-soon">
+                                { format!("Expiring within {EXPIRY_URGENT_DAYS} days: {}. {}",
+                                    expiring.iter().map(|n| format!("\u{201c}{n}\u{201d}")).collect::<Vec<_>>().join(", "),
+                                    if spec.rotates { "Rotate them before they stop working." } else { "Replace them before they stop working." }) }
+                            </div> }
+                        }
+                    }
+                    {
+                        if active.is_empty() {
+                            html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
+                        } else {
+                            html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
+                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={read_only.clone().map(AttrValue::from)} /> }
+                        }
+                    }
+                    {
+                        if inactive.is_empty() { html! {} } else {
+                            html! { <CredentialTable {kind} rows={inactive} {today} caption="Inactive (revoked or expired)" testid="inactive-tokens"
+                                who={data.holder.who} /> }
+                        }
+                    }
+                </>
+            }
+        },
+    );
+
+    let holder = match &*loader.state {
+        Load::Ready(d) if d.kind == kind => Some(d.holder.clone()),
+        _ => None,
+    };
+    let crumbs = match props.owner.owner_type() {
+        OwnerType::Project => html! { <a href={Route::Projects.href()}>{ "Projects" }</a> },
+        OwnerType::Group => html! { <a href={Route::Groups.href()}>{ "Groups" }</a> },
+        OwnerType::User => html! { <span>{ "Personal" }</span> },
+    };
+    let tabs = props.owner.kinds();
+    let tab_bar = if tabs.len() > 1 {
+        html! {
+            <nav class="tabs" aria-label="Credential kinds" data-testid="kind-tabs">
+                { for tabs.iter().map(|k| {
+                    let href = Route::Credentials { owner: props.owner.clone(), kind: *k }.href();
+                    let current = *k == kind;
+                    html! {
+                        <a {href} class={classes!("tab", current.then_some("tab-current"))}
+                            aria-current={current.then_some("page")} data-testid={format!("tab-{}", k.spec().segment)}>
+                            { k.spec().title }
+                        </a>
+                    }
+                }) }
+            </nav>
+        }
+    } else {
+        html! {}
+    };
+
+    let (header, dialogs) = match holder {
+        Some(h) => {
+            let self_service = kind == Kind::PersonalAccessToken && !h.who.caller.admin;
+            let create_block = read_only
+                .clone()
+                .or_else(|| check(kind, h.who, Action::Create, None, today).err())
+                .or_else(|| {
+                    (self_service && !session.supports(Feature::SelfServicePat)).then(|| {
+                        Feature::SelfServicePat
+                            .explain(&session.version.version)
+                            .unwrap_or_default()
+                    })
+                });
+            let open_create = {
+                let dialog = dialog.clone();
+                Callback::from(move |_: MouseEvent| dialog.set(Dialog::Create))
+            };
+            let settings = settings_url(session.client.gitlab().base(), kind, &h.full_path);
+            let you = match (
+                h.who.caller.role,
+                h.who.caller.admin,
+                props.owner.owner_type(),
+            ) {
+                (_, _, OwnerType::User) if h.who.own => String::new(),
+                (Some(r), _, _) => format!("you are {}", r.label()),
+                (None, true, _) => "you are an administrator".into(),
+                _ => "you are not a member".into(),
+            };
+            let verb = if kind == Kind::DeployKey {
+                "Add"
+            } else {
+                "New"
+            };
+            let header = html! {
+                <div class="page-head">
+                    <div>
+                        <p class="crumbs">{ crumbs.clone() }{ " / " }</p>
+                        <h1 data-testid="project-title">{ &h.title }</h1>
+                        <p class="muted">
+                            { if h.full_path.is_empty() { html! {} } else { html! { <><span class="mono">{ &h.full_path }</span>{ " · " }</> } } }
+                            { if you.is_empty() { html! {} } else { html! { <>{ you }{ " · " }</> } } }
+                            <a href={settings} target="_blank" rel="noopener noreferrer">{ "Open in GitLab" }</a>
+                        </p>
+                    </div>
+                    <button type="button" class="btn btn-primary" data-testid="new-token" disabled={create_block.is_some()}
+                        title={create_block.clone()} onclick={open_create}>{ format!("{verb} {}", kind.noun()) }</button>
+                </div>
+            };
+            let client = session.client.clone();
+            let create_owner = match &h.owner {
+                Owner::Me => Owner::Me,
+                Owner::User(id) => Owner::User(*id),
+                other => other.clone(),
+            };
+            let form_ctx = FormContext {
+                today,
+                caller: h.who.caller,
+                planner_supported: session.supports(Feature::PlannerRole),
+                descriptions_supported: session.supports(Feature::TokenDescriptions),
+                virtual_registry_supported: session
+                    .supports(Feature::DeployTokenVirtualRegistryScopes),
+                self_service,
+            };
+            let reveal_with = |heading: &'static str| {
+                let (reveal, session, h) = (ctx.reveal.clone(), session.clone(), h.clone());
+                move |created: CreatedToken| {
+                    let (reveal, session, h) = (reveal.clone(), session.clone(), h.clone());
+                    async move {
+                        let username = secret_username(&session, kind, &h, &created).await;
+                        reveal.emit(Reveal {
+                            heading: heading.to_string(),
+                            kind,
+                            created,
+                            gitlab: session.client.gitlab().clone(),
+                            owner_path: h.full_path.clone(),
+                            project_id: h.project_id,
+                            username,
+                        });
+                    }
+                }
+            };
+            let notify_changed = {
+                let dispatch = ctx.dispatch.clone();
+                move |text: String| {
+                    dispatch.emit(AppAction::TokensChanged);
+                    dispatch.emit(AppAction::Notify(text));
+                }
+            };
+            let dialogs = match &*dialog {
+                Dialog::None => html! {},
+                Dialog::Create | Dialog::Edit(_) => {
+                    let editing = match &*dialog {
+                        Dialog::Edit(row) => Some(row.clone()),
+                        _ => None,
+                    };
+                    let send = {
+                        let (client, owner, editing) =
+                            (client.clone(), create_owner.clone(), editing.clone());
+                        let reveal = reveal_with("Token created");
+                        let notify = notify_changed.clone();
+                        sender(move |body: CreateBody| {
+                            let (client, owner, editing, reveal, notify) = (
+                                client.clone(),
+                                owner.clone(),
+                                editing.clone(),
+                                reveal.clone(),
+                                notify.clone(),
+                            );
+                            async move {
+                                if let Some(row) = editing {
+                                    let saved: Credential = client
+                                        .get(&request::update(&owner, kind, row.id, &body))
+                                        .await?;
+                                    notify(format!("Saved \u{201c}{}\u{201d}.", saved.name));
+                                } else if spec.has_secret {
+                                    let created = client
+                                        .created(&request::create(&owner, kind, &body))
+                                        .await?;
+                                    reveal(created).await;
+                                } else {
+                                    let added: Credential =
+                                        client.get(&request::create(&owner, kind, &body)).await?;
+                                    notify(format!("Added \u{201c}{}\u{201d}.", added.name));
+                                }
+                                Ok(())
+                            }
+                        })
+                    };
+                    let subject = match (&h.owner, kind) {
+                        (Owner::Me | Owner::User(_), _) => format!("For {}.", h.username.as_deref().map(|u| format!("@{u}")).unwrap_or_default()),
+                        (_, Kind::ProjectAccessToken | Kind::GroupAccessToken) => format!("For {}. The token acts as a bot member with the role and scopes you choose.", h.full_path),
+                        _ => format!("For {}.", h.full_path),
+                    };
+                    html! {
+                        <CredentialFormDialog {kind} ctx={form_ctx} {editing} subject={subject}
+                            gitlab_base={session.client.gitlab().base().to_string()} {send} on_close={close.clone()} />
+                    }
+                }
+                Dialog::Rotate(row) => {
+                    let send = {
+                        let (client, owner, id) = (client.clone(), h.owner.clone(), row.id);
+                        let reveal = reveal_with("Token rotated");
+                        sender(move |expires_at| {
+                            let (client, owner, reveal) =
+                                (client.clone(), owner.clone(), reveal.clone());
+                            async move {
+                                let created = client
+                                    .created(&request::rotate(&owner, kind, id, expires_at))
+                                    .await?;
+                                reveal(created).await;
+                                Ok(())
+                            }
+                        })
+                    };
+                    html! {
+                        <RotateDialog token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
+                            {send} on_close={close.clone()} />
+                    }
+                }
+                Dialog::Revoke(row) => {
+                    let send = {
+                        let (client, owner, id, name) =
+                            (client.clone(), h.owner.clone(), row.id, row.name.clone());
+                        let notify = notify_changed.clone();
+                        let verb = if matches!(kind, Kind::DeployKey | Kind::TriggerToken) {
+                            "Removed"
+                        } else {
+                            "Revoked"
+                        };
+                        sender(move |()| {
+                            let (client, owner, name, notify) =
+                                (client.clone(), owner.clone(), name.clone(), notify.clone());
+                            async move {
+                                client.empty(&request::revoke(&owner, kind, id)).await?;
+                                notify(format!(
+                                    "{verb} \u{201c}{name}\u{201d}. It no longer works."
+                                ));
+                                Ok(())
+                            }
+                        })
+                    };
+                    html! { <RevokeDialog {kind} token={row.clone()} {send} on_close={close.clone()} /> }
+                }
+            };
+            (header, dialogs)
+        }
+        None => (
+            html! { <div class="page-head"><p class="crumbs">{ crumbs }</p></div> },
+            html! {},
+        ),
+    };
+    html! {
+        <section class="page" data-testid="tokens-page">
+            { header }
+            { tab_bar }
+            <p class="lead small">{ spec.about }</p>
+            { body }
+            { dialogs }
+        </section>
+    }
+}
