@@ -815,6 +815,50 @@ mod tests {
         let state = load(DEMO_FIXTURE).expect("demo fixture is valid");
         assert!(state.users.iter().any(|u| u.username == "root" && u.admin));
         assert!(state.tokens.len() > 6);
+        let group_bots = state
+            .users
+            .iter()
+            .filter(|u| u.bot_of == Some(Resource::group(10)))
+            .count();
+        assert_eq!(group_bots, 5);
+        assert!(state
+            .deploy_tokens
+            .iter()
+            .any(|t| t.owner == Resource::group(10)));
+        // One key shared by two projects.
+        assert_eq!(state.deploy_keys.len(), 3);
+        assert_eq!(state.deploy_key_links.len(), 4);
+        assert_eq!(state.triggers.len(), 5);
+    }
+
+    #[test]
+    fn bad_credentials_are_refused() {
+        let base = |extra: &str| {
+            format!(
+                r#"{{"users":[{{"id":1,"username":"u","name":"U"}}],
+                    "groups":[{{"id":1,"path":"g","name":"G","parent_id":null}}],
+                    "projects":[{{"id":1,"path":"p","name":"P","namespace_id":1,{extra}}}]}}"#
+            )
+        };
+        let err = load(&base(
+            r#""deploy_keys":[{"title":"k","key":"ssh-rsa nope"}]"#,
+        ))
+        .unwrap_err();
+        assert!(err.0.contains("OpenSSH public key"), "{err}");
+        let err = load(&base(r#""triggers":[{"description":"t","owner_id":9}]"#)).unwrap_err();
+        assert!(err.0.contains("owner_id 9"), "{err}");
+        let err = load(&base(r#""deploy_tokens":[{"name":"d","scopes":["api"]}]"#)).unwrap_err();
+        assert!(err.0.contains("\"api\""), "{err}");
+        let err = load(&base(
+            r#""deploy_tokens":[{"name":"d","scopes":["read_repository"],"username":"a b"}]"#,
+        ))
+        .unwrap_err();
+        assert!(err.0.contains("username"), "{err}");
+        let err = load(&base(
+            r#""deploy_tokens":[{"name":"d","scopes":["read_repository"],"expires_at":"soon"}]"#,
+        ))
+        .unwrap_err();
+        assert!(err.0.contains("expires_at"), "{err}");
     }
 
     #[test]
