@@ -417,4 +417,37 @@ mod tests {
         );
         assert_eq!(resolve(&Method::GET, &["projects", ""]), Resolved::Unknown);
     }
+
+    #[test]
+    fn shared_routes_for_projects_and_groups() {
+        assert_eq!(
+            resolve(&Method::HEAD, &["groups", "top%2Fsub", "access_tokens"]),
+            Resolved::Endpoint(Endpoint::ResourceTokens(
+                ResourceKind::Group,
+                "top/sub".into()
+            ))
+        );
+        assert_eq!(
+            resolve(&Method::POST, &["groups", "1", "deploy_tokens"]),
+            Resolved::Endpoint(Endpoint::CreateDeployToken(ResourceKind::Group, "1".into()))
+        );
+        // Deploy keys and triggers exist for projects only.
+        assert_eq!(
+            resolve(&Method::GET, &["groups", "1", "deploy_keys"]),
+            Resolved::Unknown
+        );
+        assert_eq!(
+            resolve(&Method::PATCH, &["projects", "1", "triggers", "2"]),
+            Resolved::OtherMethods(vec![Method::GET, Method::HEAD, Method::PUT, Method::DELETE])
+        );
+        // `self` wins over `:id`.
+        assert_eq!(
+            resolve(&Method::DELETE, &["personal_access_tokens", "self"]),
+            Resolved::Endpoint(Endpoint::RevokeTokenSelf)
+        );
+        assert_eq!(
+            resolve(&Method::POST, &["personal_access_tokens", "7", "rotate"]),
+            Resolved::Endpoint(Endpoint::RotatePersonalToken("7".into()))
+        );
+    }
 }
