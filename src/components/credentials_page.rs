@@ -75,6 +75,7 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
                 admin: me.is_admin,
             },
             own: user.id == me.id,
+            user_id: me.id,
         },
         username: Some(user.username.clone()),
     };
@@ -89,7 +90,11 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
                 title: p.title().to_string(),
                 full_path: p.path_with_namespace.clone(),
                 project_id: Some(p.id),
-                who: Who { caller, own: false },
+                who: Who {
+                    caller,
+                    own: false,
+                    user_id: me.id,
+                },
                 username: None,
             }
         }
@@ -103,7 +108,11 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
                 title: g.title().to_string(),
                 full_path: g.path_with_namespace.clone(),
                 project_id: None,
-                who: Who { caller, own: false },
+                who: Who {
+                    caller,
+                    own: false,
+                    user_id: me.id,
+                },
                 username: None,
             }
         }

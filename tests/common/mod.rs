@@ -473,8 +473,12 @@ fn fire(target: &Element, kind: &str) {
 
 /// Sets a text field's value and fires a bubbling `input` event, as typing does.
 pub fn type_into(el: &Element, value: &str) {
-    let input: &HtmlInputElement = el.dyn_ref().expect("an <input>");
-    input.set_value(value);
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else {
+        let area: &web_sys::HtmlTextAreaElement = el.dyn_ref().expect("an <input> or <textarea>");
+        area.set_value(value);
+    }
     fire(el, "input");
 }
 

@@ -115,7 +115,7 @@ appTest('a developer gets a clear explanation instead of a failure', 'team', asy
   await page.evaluate(() => (location.hash = '#/projects/100'));
   const message = page.getByTestId('no-permission');
   await message.waitFor();
-  assert.match(await message.innerText(), /You are Developer in platform\/api/);
+  assert.match(await message.innerText(), /Only Maintainers and Owners of this project[\s\S]*You are Developer/);
   assert.equal(await page.getByTestId('error').count(), 0);
   assert.deepEqual(tokenLists, []);
 });

@@ -36,6 +36,8 @@ pub struct Who {
     pub caller: Caller,
     /// The personal tokens shown are the caller's own.
     pub own: bool,
+    /// The caller's user id: only a trigger's owner may edit it.
+    pub user_id: u64,
 }
 
 fn role_name(level: AccessLevel) -> &'static str {
@@ -98,11 +100,21 @@ pub fn check(
     let you = caller.role.map_or("not a member", |r| r.label());
     if caller.role.is_none_or(|r| r < needed) {
         return Err(format!(
-            "Only {} of this {place} can {} {}s; you are {you}.",
+            "Only {} of this {place} can {} {}s. You are {you}.",
             role_name(needed),
             action.verb(kind),
             kind.label()
         ));
+    }
+    if action == Action::Edit && kind == Kind::TriggerToken {
+        if let Some(owner) = row.and_then(|r| r.owner.as_ref()) {
+            if owner.id != who.user_id {
+                return Err(format!(
+                    "Only the trigger's owner (@{}) can edit it.",
+                    owner.username
+                ));
+            }
+        }
     }
     // No escalation: a token above the caller's own role cannot be rotated by them.
     if action == Action::Rotate {
@@ -126,6 +138,7 @@ mod tests {
         Who {
             caller: Caller { role, admin },
             own: false,
+            user_id: 1,
         }
     }
 
@@ -183,10 +196,10 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            "Only Owners of this group can see group access tokens; you are Maintainer."
+            "Only Owners of this group can see group access tokens. You are Maintainer."
         );
         let e = check(ProjectDeployToken, who(None, false), Create, None, today()).unwrap_err();
-        assert!(e.contains("you are not a member"), "{e}");
+        assert!(e.contains("You are not a member"), "{e}");
         let e = check(
             ProjectDeployToken,
             who(Some(Owner), false),
@@ -239,6 +252,32 @@ mod tests {
     }
 
     #[test]
+    fn only_a_triggers_owner_edits_it() {
+        let trigger = |owner: u64| -> Credential {
+            serde_json::from_str(&format!(
+                r#"{{"id":9,"description":"d","owner":{{"id":{owner},"username":"maria"}}}}"#
+            ))
+            .unwrap()
+        };
+        let me = who(Some(AccessLevel::Maintainer), false);
+        let edit =
+            |row: &Credential| check(Kind::TriggerToken, me, Action::Edit, Some(row), today());
+        assert!(edit(&trigger(1)).is_ok());
+        assert_eq!(
+            edit(&trigger(2)).unwrap_err(),
+            "Only the trigger's owner (@maria) can edit it."
+        );
+        assert!(check(
+            Kind::TriggerToken,
+            me,
+            Action::Revoke,
+            Some(&trigger(2)),
+            today()
+        )
+        .is_ok());
+    }
+
+    #[test]
     fn dead_rows_and_other_peoples_tokens() {
         let dead = row(None, true);
         let e = check(
@@ -256,6 +295,7 @@ mod tests {
                 admin: false,
             },
             own: true,
+            user_id: 1,
         };
         assert!(check(
             Kind::PersonalAccessToken,
