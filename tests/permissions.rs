@@ -96,6 +96,12 @@ async fn developer_sees_why_and_no_token_request_is_sent() {
         0,
         "a Developer's token list request would only fail"
     );
-    assert!(app.find("new-token").is_none());
+    // What a Developer may not do is shown disabled, with the reason.
+    let new = app.get("new-token");
+    assert!(is_disabled(&new));
+    assert!(new
+        .get_attribute("title")
+        .unwrap_or_default()
+        .contains("Maintainers and Owners"));
     assert!(app.find("active-tokens").is_none());
 }
