@@ -56,7 +56,8 @@ appTest('a maintainer creates, copies, rotates and revokes a project access toke
   assert.equal(bot.status, 200, 'the copied secret authenticates');
   assert.equal(bot.body.bot, true);
   const snippets = await page.getByTestId('snippet').allInnerTexts();
-  assert.ok(snippets.some((s) => s.includes('git clone http')), `git clone snippet: ${snippets}`);
+  // The clone URL names the token's bot user, quoted for the shell; the secret is in no snippet.
+  assert.ok(snippets.some((s) => /git clone 'http:\/\/project_100_bot_[0-9a-f]+@/.test(s)), `git clone snippet: ${snippets.join('\n')}`);
   assert.ok(!snippets.join('\n').includes(copied), 'snippets stay masked while the secret is hidden');
 
   await page.getByTestId('reveal-close').click();

@@ -85,6 +85,7 @@ appTest('a maintainer creates and revokes a project deploy token', 'kinds', asyn
   await page.getByTestId('token-name').fill('docker-pull');
   await page.getByTestId('token-username').fill('not valid!');
   await page.getByTestId('scope-read_registry').check();
+  await page.getByTestId('scope-read_repository').check();
   await page.getByTestId('create-submit').click();
   assert.match(await page.getByTestId('error-token-username').innerText(), /letters, digits/);
   await page.getByTestId('token-username').fill('docker-puller');
@@ -92,7 +93,7 @@ appTest('a maintainer creates and revokes a project deploy token', 'kinds', asyn
   await page.getByTestId('reveal-dialog').waitFor();
   assert.equal(await page.getByTestId('reveal-username').innerText(), 'docker-puller');
   const snippets = await page.getByTestId('snippet').allInnerTexts();
-  assert.ok(snippets.some((s) => s.includes("-u 'docker-puller'") || s.includes("docker-puller")), snippets.join('\n'));
+  assert.ok(snippets.some((s) => s.includes("git clone 'http://docker-puller@")), snippets.join('\n'));
   const secret = await copyAndClose(page);
   assert.match(secret, /^gldt-/);
   await active(page, 'docker-pull').waitFor();
