@@ -223,6 +223,16 @@ pub fn needs_gitlab_form(kind: Kind, ctx: &FormContext, scopes: &[String]) -> Ve
         .collect()
 }
 
+/// GitLab's own "new personal access token" form, prefilled with a name and scopes, for the
+/// scopes its self-service API refuses.
+pub fn gitlab_pat_form(base: &str, name: &str, scopes: &[String]) -> String {
+    format!(
+        "{base}/-/user_settings/personal_access_tokens?name={}&scopes={}",
+        crate::request::encode_component(name.trim()),
+        crate::request::encode_component(&scopes.join(","))
+    )
+}
+
 /// Checks every field the kind has; returns the request body or every problem at once.
 pub fn credential(
     kind: Kind,
@@ -254,7 +264,15 @@ fn check_fields(
     for field in fields {
         match field {
             Field::Name => {
-                let name = errors.take(Field::Name, name(&form.name));
+                let r = name(&form.name).map_err(|e| {
+                    // A deploy key is named by its title.
+                    if kind == Kind::DeployKey && form.name.trim().is_empty() {
+                        "Give the key a title.".to_string()
+                    } else {
+                        e
+                    }
+                });
+                let name = errors.take(Field::Name, r);
                 if kind == Kind::DeployKey {
                     body.title = name;
                 } else {
@@ -577,6 +595,10 @@ mod tests {
         c.self_service = false;
         assert!(names(&c).contains(&"sudo") && names(&c).contains(&"admin_mode"));
         assert!(credential(Kind::PersonalAccessToken, &f, &c).is_ok());
+        assert_eq!(
+            gitlab_pat_form("https://gl.example", " my laptop&x ", &f.scopes),
+            "https://gl.example/-/user_settings/personal_access_tokens?name=my%20laptop%26x&scopes=api%2Ck8s_proxy"
+        );
     }
 
     #[test]
