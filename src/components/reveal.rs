@@ -4,7 +4,7 @@
 use crate::clipboard;
 use crate::components::modal::Modal;
 use crate::context::Reveal;
-use domain::snippets::{self, Shown, SnippetInput};
+use domain::snippets::{self, SnippetInput};
 use domain::Kind;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -125,7 +125,6 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
         registry_host: None,
         deploy_token_name: matches!(r.kind, Kind::ProjectDeployToken | Kind::GroupDeployToken)
             .then_some(meta.name.as_str()),
-        secret: Shown::Masked,
     });
     let who = match r.kind {
         Kind::ProjectAccessToken | Kind::GroupAccessToken => Some(("Signs in as", r.username.clone().unwrap_or_else(|| "its bot user".into()),

@@ -60,22 +60,6 @@ pub struct Version {
     pub version: String,
 }
 
-impl Version {
-    /// `(major, minor)` of strings like `18.1.1-ee`; None when unreadable.
-    pub fn major_minor(&self) -> Option<(u32, u32)> {
-        let mut parts = self.version.split(['.', '-']);
-        let major = parts.next()?.parse().ok()?;
-        let minor = parts.next()?.parse().ok()?;
-        Some((major, minor))
-    }
-
-    /// Whether the instance is at least `major.minor`. Unknown versions are assumed current,
-    /// since a newer GitLab is far likelier than an unreadable old one.
-    pub fn at_least(&self, major: u32, minor: u32) -> bool {
-        self.major_minor().is_none_or(|v| v >= (major, minor))
-    }
-}
-
 /// Any credential as GitLab lists it, whatever its kind: access tokens (personal, project,
 /// group), deploy tokens, deploy keys and pipeline triggers share this one row model. Fields a
 /// kind does not have stay at their defaults.
@@ -401,15 +385,6 @@ mod tests {
                 .severity(),
             "ok"
         );
-    }
-
-    #[test]
-    fn versions_gate_features() {
-        let v = |s: &str| Version { version: s.into() };
-        assert_eq!(v("18.1.1-ee").major_minor(), Some((18, 1)));
-        assert!(v("17.7.0").at_least(17, 7));
-        assert!(!v("16.5.3-ee").at_least(16, 6));
-        assert!(v("garbage").at_least(99, 0));
     }
 
     #[test]

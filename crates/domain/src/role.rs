@@ -52,11 +52,6 @@ impl AccessLevel {
             AccessLevel::Owner => "Owner",
         }
     }
-
-    /// Whether someone with this role may manage a project's access tokens.
-    pub fn can_manage_project_tokens(self) -> bool {
-        self >= AccessLevel::Maintainer
-    }
 }
 
 impl TryFrom<u8> for AccessLevel {
@@ -94,13 +89,6 @@ impl Caller {
     pub fn may_grant(self, role: AccessLevel) -> bool {
         self.admin || self.role.is_some_and(|own| role <= own)
     }
-
-    pub fn can_manage_project_tokens(self) -> bool {
-        self.admin
-            || self
-                .role
-                .is_some_and(AccessLevel::can_manage_project_tokens)
-    }
 }
 
 #[cfg(test)]
@@ -137,7 +125,6 @@ mod tests {
             admin: true,
         };
         assert!(admin.may_grant(AccessLevel::Owner));
-        assert!(admin.can_manage_project_tokens());
     }
 
     #[test]
@@ -157,7 +144,10 @@ mod tests {
             role: Some(AccessLevel::Developer),
             admin: false,
         };
-        assert!(!developer.can_manage_project_tokens());
+        assert_eq!(
+            developer.grantable_roles(true).last(),
+            Some(&AccessLevel::Developer)
+        );
         let stranger = Caller {
             role: None,
             admin: false,
