@@ -188,46 +188,48 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
     // GitLab errors that belong to no field go in a banner.
     let general = server.filter(|e| e.fields.is_empty()).cloned();
 
+    // A one-line text field; every text field of every kind is one of these.
+    let text_field = |field: Field,
+                      value: String,
+                      set: fn(&mut CredentialForm, String),
+                      help: Option<&'static str>| {
+        let id = field_id(field);
+        let error = message(field);
+        html! {
+            <div data-field={id}>
+                <FormField id={id} label={kind.field_label(field)} error={error.clone()} help={help.map(AttrValue::from)}>
+                    <input id={id} type="text" {value} oninput={text_input(field, set)}
+                        disabled={busy} maxlength="300" data-testid={id} autocomplete="off" spellcheck="false"
+                        aria-invalid={error.is_some().to_string()} aria-describedby={described_by(id)} />
+                </FormField>
+            </div>
+        }
+    };
     let render = |field: Field| -> Html {
         let id = field_id(field);
         let label = kind.field_label(field);
         let error = message(field);
         let invalid = error.is_some().to_string();
         match field {
-            Field::Name => html! {
-                <div data-field={id}>
-                    <FormField id={id} label={label} error={error.clone()}>
-                        <input id={id} type="text" value={form.name.clone()} oninput={text_input(field, |f, v| f.name = v)}
-                            disabled={busy} maxlength="300" data-testid={id} autocomplete="off"
-                            aria-invalid={invalid} aria-describedby={described_by(id)} />
-                    </FormField>
-                </div>
-            },
-            Field::Description => html! {
-                <div data-field={id}>
-                    <FormField id={id} label={label} error={error.clone()}>
-                        <input id={id} type="text" value={form.description.clone()} oninput={text_input(field, |f, v| f.description = v)}
-                            disabled={busy} data-testid={id} autocomplete="off"
-                            aria-invalid={invalid} aria-describedby={described_by(id)} />
-                    </FormField>
-                </div>
-            },
+            Field::Name => text_field(field, form.name.clone(), |f, v| f.name = v, None),
+            Field::Description => text_field(
+                field,
+                form.description.clone(),
+                |f, v| f.description = v,
+                None,
+            ),
             Field::Username => {
-                let ci = form.name.trim() == "gitlab-deploy-token";
-                let help = if ci {
+                let help = if form.name.trim() == "gitlab-deploy-token" {
                     "GitLab gives a deploy token named gitlab-deploy-token to this project's CI jobs as CI_DEPLOY_USER and CI_DEPLOY_PASSWORD."
                 } else {
                     "Letters, digits, '_', '-', '+' and '.'. Empty: GitLab names it gitlab+deploy-token-<id>."
                 };
-                html! {
-                    <div data-field={id}>
-                        <FormField id={id} label={label} error={error.clone()} help={AttrValue::from(help)}>
-                            <input id={id} type="text" value={form.username.clone()} oninput={text_input(field, |f, v| f.username = v)}
-                                disabled={busy} data-testid={id} autocomplete="off" spellcheck="false"
-                                aria-invalid={invalid} aria-describedby={described_by(id)} />
-                        </FormField>
-                    </div>
-                }
+                text_field(
+                    field,
+                    form.username.clone(),
+                    |f, v| f.username = v,
+                    Some(help),
+                )
             }
             Field::Key => {
                 // The fingerprint as soon as the key reads: the user can compare it with

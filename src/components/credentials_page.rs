@@ -49,8 +49,12 @@ struct PageData {
     rows: Result<Vec<Credential>, String>,
 }
 
-async fn role_in(session: &Session, req: domain::ApiRequest) -> Result<Caller, ApiError> {
+/// The signed-in user's effective role in a project or group (inherited memberships included).
+async fn role_in(session: &Session, owner: &Owner) -> Result<Caller, ApiError> {
     let admin = session.user.is_admin;
+    let Some(req) = request::member(owner, session.user.id) else {
+        return Ok(Caller { role: None, admin });
+    };
     let role = match session.client.get::<Member>(&req).await {
         Ok(m) => m.access_level,
         // Not a member: only an admin (or someone with a public view) gets this far.
@@ -63,76 +67,64 @@ async fn role_in(session: &Session, req: domain::ApiRequest) -> Result<Caller, A
 
 async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiError> {
     let me = &session.user;
-    let user_holder = |owner: Owner, user: &User, title: String| Holder {
-        route_owner: owner.clone(),
-        owner,
-        title,
-        full_path: String::new(),
-        project_id: None,
-        who: Who {
-            caller: Caller {
-                role: None,
-                admin: me.is_admin,
-            },
-            own: user.id == me.id,
-            user_id: me.id,
-        },
-        username: Some(user.username.clone()),
+    let who = |caller, own| Who {
+        caller,
+        own,
+        user_id: me.id,
     };
-    Ok(match owner {
-        Owner::Project(r) => {
-            let p: Place = session.client.get(&request::project(r)).await?;
-            let id = ProjectRef::Id(p.id);
-            let caller = role_in(session, request::project_member(&id, me.id)).await?;
-            Holder {
-                route_owner: owner.clone(),
-                owner: Owner::Project(id),
-                title: p.title().to_string(),
-                full_path: p.path_with_namespace.clone(),
-                project_id: Some(p.id),
-                who: Who {
-                    caller,
-                    own: false,
-                    user_id: me.id,
-                },
-                username: None,
-            }
-        }
-        Owner::Group(r) => {
-            let g: Place = session.client.get(&request::group(r)).await?;
-            let id = ProjectRef::Id(g.id);
-            let caller = role_in(session, request::group_member(&id, me.id)).await?;
-            Holder {
-                route_owner: owner.clone(),
-                owner: Owner::Group(id),
-                title: g.title().to_string(),
-                full_path: g.path_with_namespace.clone(),
-                project_id: None,
-                who: Who {
-                    caller,
-                    own: false,
-                    user_id: me.id,
-                },
-                username: None,
-            }
+    if let Some(req) = request::place(owner) {
+        let place: Place = session.client.get(&req).await?;
+        // From here on by id, as the page links and the calls use it.
+        let id = ProjectRef::Id(place.id);
+        let (by_id, project_id) = match owner {
+            Owner::Group(_) => (Owner::Group(id), None),
+            _ => (Owner::Project(id), Some(place.id)),
+        };
+        let caller = role_in(session, &by_id).await?;
+        return Ok(Holder {
+            route_owner: owner.clone(),
+            owner: by_id,
+            title: place.title().to_string(),
+            full_path: place.path_with_namespace,
+            project_id,
+            who: who(caller, false),
+            username: None,
+        });
+    }
+    let (listed, user, title) = match owner {
+        Owner::User(id) => {
+            let user: User = session.client.get(&request::user(*id)).await?;
+            let title = format!("Personal access tokens of @{}", user.username);
+            (Owner::User(*id), user, title)
         }
         // An admin's plain list would hold everyone's tokens: ask for their own.
-        Owner::Me => {
+        _ => {
             let listed = if me.is_admin {
                 Owner::User(me.id)
             } else {
                 Owner::Me
             };
-            Holder {
-                route_owner: Owner::Me,
-                ..user_holder(listed, me, "Your personal access tokens".into())
-            }
+            (
+                listed,
+                me.clone(),
+                "Your personal access tokens".to_string(),
+            )
         }
-        Owner::User(id) => {
-            let user: User = session.client.get(&request::user(*id)).await?;
-            let title = format!("Personal access tokens of @{}", user.username);
-            user_holder(Owner::User(*id), &user, title)
-        }
+    };
+    Ok(Holder {
+        route_owner: owner.clone(),
+        owner: listed,
+        title,
+        full_path: String::new(),
+        project_id: None,
+        who: who(
+            Caller {
+                role: None,
+                admin: me.is_admin,
+            },
+            user.id == me.id,
+        ),
+        username: Some(user.username),
     })
 }
 
@@ -400,11 +392,6 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                 </div>
             };
             let client = session.client.clone();
-            let create_owner = match &h.owner {
-                Owner::Me => Owner::Me,
-                Owner::User(id) => Owner::User(*id),
-                other => other.clone(),
-            };
             let form_ctx = FormContext {
                 today,
                 caller: h.who.caller,
@@ -448,7 +435,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                     };
                     let send = {
                         let (client, owner, editing) =
-                            (client.clone(), create_owner.clone(), editing.clone());
+                            (client.clone(), h.owner.clone(), editing.clone());
                         let reveal = reveal_with("Token created");
                         let notify = notify_changed.clone();
                         sender(move |body: CreateBody| {

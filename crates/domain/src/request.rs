@@ -137,38 +137,26 @@ pub fn token_self() -> ApiRequest {
 
 /// Projects in which the caller holds at least `min_role`, by name.
 pub fn projects(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> ApiRequest {
-    let mut req = ApiRequest::get("/projects".into())
+    let req = ApiRequest::get("/projects".into())
         .with_query("membership", "true")
         .with_query("min_access_level", min_role.level())
         .with_query("simple", "true")
         .with_query("order_by", "name")
         .with_query("sort", "asc");
-    let search = search.trim();
-    if !search.is_empty() {
-        req = req.with_query("search", search);
-    }
-    req.with_query("page", page.max(1))
-        .with_query("per_page", per_page.clamp(1, 100))
+    searched_page(req, search, page, per_page)
 }
-
-pub fn project(project: &ProjectRef) -> ApiRequest {
-    ApiRequest::get(format!("/projects/{project}"))
-}
-
-/// The caller's effective role in a project, inherited memberships included.
-pub fn project_member(project: &ProjectRef, user_id: u64) -> ApiRequest {
-    ApiRequest::get(format!("/projects/{project}/members/all/{user_id}"))
-}
-
-/// A group as GitLab's `:id` accepts it; same shape as a project reference.
-pub type GroupRef = ProjectRef;
 
 /// Groups in which the caller holds at least `min_role` (admins see every group).
 pub fn groups(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> ApiRequest {
-    let mut req = ApiRequest::get("/groups".into())
+    let req = ApiRequest::get("/groups".into())
         .with_query("min_access_level", min_role.level())
         .with_query("order_by", "path")
         .with_query("sort", "asc");
+    searched_page(req, search, page, per_page)
+}
+
+/// The search term (when there is one) and the page, as every searchable list takes them.
+fn searched_page(mut req: ApiRequest, search: &str, page: u32, per_page: u32) -> ApiRequest {
     let search = search.trim();
     if !search.is_empty() {
         req = req.with_query("search", search);
@@ -177,13 +165,16 @@ pub fn groups(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> 
         .with_query("per_page", per_page.clamp(1, 100))
 }
 
-pub fn group(group: &GroupRef) -> ApiRequest {
-    ApiRequest::get(format!("/groups/{group}"))
+/// The project or group itself; None for users.
+pub fn place(owner: &Owner) -> Option<ApiRequest> {
+    owner.resource_path().map(ApiRequest::get)
 }
 
-/// The caller's effective role in a group, inherited memberships included.
-pub fn group_member(group: &GroupRef, user_id: u64) -> ApiRequest {
-    ApiRequest::get(format!("/groups/{group}/members/all/{user_id}"))
+/// The caller's effective role in a project or group, inherited memberships included.
+pub fn member(owner: &Owner, user_id: u64) -> Option<ApiRequest> {
+    owner
+        .resource_path()
+        .map(|base| ApiRequest::get(format!("{base}/members/all/{user_id}")))
 }
 
 /// One user; how the app learns a bot user's username for clone snippets.
@@ -304,7 +295,10 @@ mod tests {
     #[test]
     fn project_paths_are_one_encoded_segment() {
         let p = ProjectRef::parse("group/sub group/app").unwrap();
-        assert_eq!(project(&p).path, "/projects/group%2Fsub%20group%2Fapp");
+        assert_eq!(
+            place(&Owner::Project(p)).unwrap().path,
+            "/projects/group%2Fsub%20group%2Fapp"
+        );
         assert_eq!(ProjectRef::parse("42"), Some(ProjectRef::Id(42)));
         assert_eq!(ProjectRef::parse("  "), None);
         let evil = ProjectRef::Path("a/../../user?x=1#y".into());
@@ -467,13 +461,15 @@ mod tests {
             (Method::Delete, "/projects/7/access_tokens/9", None)
         );
         assert_eq!(
-            project_member(&ProjectRef::Id(7), 5).path,
+            member(&Owner::Project(ProjectRef::Id(7)), 5).unwrap().path,
             "/projects/7/members/all/5"
         );
         assert_eq!(
-            group_member(&ProjectRef::Id(10), 5).path,
+            member(&Owner::Group(ProjectRef::Id(10)), 5).unwrap().path,
             "/groups/10/members/all/5"
         );
+        assert_eq!(place(&Owner::Me), None);
+        assert_eq!(member(&Owner::User(3), 5), None);
         let g = groups(AccessLevel::Owner, "ops", 1, 100);
         assert_eq!(g.query_value("min_access_level"), Some("50"));
         assert_eq!(g.query_value("search"), Some("ops"));
