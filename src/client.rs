@@ -51,9 +51,13 @@ impl Client {
             .map_err(|e| ApiError::network(&e))
     }
 
+    /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are
+    /// wiped once decoded, as the secret is never kept.
     pub async fn get<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
-        let res = self.send(req).await?;
-        decode(res.status, &res.body)
+        let mut res = self.send(req).await?;
+        let result = decode(res.status, &res.body);
+        res.body.zeroize();
+        result
     }
 
     /// One page of a list, with where it sits.
@@ -61,8 +65,10 @@ impl Client {
         &self,
         req: &ApiRequest,
     ) -> Result<(Vec<T>, PageInfo), ApiError> {
-        let res = self.send(req).await?;
-        let items: Vec<T> = decode(res.status, &res.body)?;
+        let mut res = self.send(req).await?;
+        let items: Result<Vec<T>, ApiError> = decode(res.status, &res.body);
+        res.body.zeroize();
+        let items = items?;
         let asked_page = req
             .query_value("page")
             .and_then(|p| p.parse().ok())
