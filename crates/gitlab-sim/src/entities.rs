@@ -55,49 +55,29 @@ fn email(user: &User, urls: &Urls) -> String {
 
 /// `GET /user`: `UserPublic`, or `UserWithAdmin` (adds `is_admin`) when the caller is an admin.
 pub fn current_user(state: &SimState, user: &User, urls: &Urls) -> Value {
-    let mut v = json!({
-        "id": user.id,
-        "username": user.username,
-        "public_email": null,
-        "name": user.name,
-        "state": "active",
-        "locked": false,
-        "avatar_url": null,
-        "web_url": format!("{}/{}", urls.base, user.username),
-        "created_at": time(user.created_at),
-        "bio": "",
-        "location": "",
-        "linkedin": "",
-        "twitter": "",
-        "discord": "",
-        "website_url": "",
-        "organization": "",
-        "job_title": "",
-        "pronouns": null,
-        "bot": user.is_bot(),
-        "work_information": null,
-        "local_time": null,
-        "last_sign_in_at": null,
-        "confirmed_at": time(user.created_at),
-        "last_activity_on": state.today().format("%Y-%m-%d").to_string(),
-        "email": email(user, urls),
-        "theme_id": 1,
-        "color_scheme_id": 1,
-        "projects_limit": if user.is_bot() { 0 } else { 100000 },
-        "current_sign_in_at": null,
-        "identities": [],
-        "can_create_group": !user.is_bot(),
-        "can_create_project": !user.is_bot(),
-        "two_factor_enabled": false,
-        "external": false,
-        "private_profile": false,
-        "commit_email": email(user, urls),
-    });
+    let mut v = profile(user, urls);
+    merge(
+        &mut v,
+        json!({
+            "last_sign_in_at": null,
+            "confirmed_at": time(user.created_at),
+            "last_activity_on": state.today().format("%Y-%m-%d").to_string(),
+            "email": email(user, urls),
+            "theme_id": 1,
+            "color_scheme_id": 1,
+            "projects_limit": if user.is_bot() { 0 } else { 100000 },
+            "current_sign_in_at": null,
+            "identities": [],
+            "can_create_group": !user.is_bot(),
+            "can_create_project": !user.is_bot(),
+            "two_factor_enabled": false,
+            "external": false,
+            "private_profile": false,
+            "commit_email": email(user, urls),
+        }),
+    );
     if user.admin {
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("is_admin".into(), Value::Bool(true));
-            obj.insert("note".into(), Value::Null);
-        }
+        merge(&mut v, json!({ "is_admin": true, "note": null }));
     }
     v
 }
@@ -294,32 +274,43 @@ pub fn group(state: &SimState, g: &Group, urls: &Urls) -> Value {
 
 /// `Entities::UserBasic` plus the public profile fields of `Entities::User` (`GET /users/:id`).
 pub fn user_public(user: &User, urls: &Urls) -> Value {
-    json!({
-        "id": user.id,
-        "username": user.username,
-        "public_email": null,
-        "name": user.name,
-        "state": "active",
-        "locked": false,
-        "avatar_url": null,
-        "web_url": format!("{}/{}", urls.base, user.username),
-        "created_at": time(user.created_at),
-        "bio": "",
-        "location": "",
-        "linkedin": "",
-        "twitter": "",
-        "discord": "",
-        "website_url": "",
-        "organization": "",
-        "job_title": "",
-        "pronouns": null,
-        "bot": user.is_bot(),
-        "work_information": null,
-        "followers": 0,
-        "following": 0,
-        "is_followed": false,
-        "local_time": null,
-    })
+    let mut v = profile(user, urls);
+    merge(
+        &mut v,
+        json!({ "followers": 0, "following": 0, "is_followed": false }),
+    );
+    v
+}
+
+/// `UserBasic` and the profile fields `GET /users/:id` and `GET /user` share.
+fn profile(user: &User, urls: &Urls) -> Value {
+    let mut v = user_basic(user, urls);
+    merge(
+        &mut v,
+        json!({
+            "created_at": time(user.created_at),
+            "bio": "",
+            "location": "",
+            "linkedin": "",
+            "twitter": "",
+            "discord": "",
+            "website_url": "",
+            "organization": "",
+            "job_title": "",
+            "pronouns": null,
+            "bot": user.is_bot(),
+            "work_information": null,
+            "local_time": null,
+        }),
+    );
+    v
+}
+
+/// Adds `more`'s fields to the object `v`, as a Grape entity adds to the one it extends.
+fn merge(v: &mut Value, more: Value) {
+    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), more) {
+        obj.extend(more);
+    }
 }
 
 /// `Entities::UserBasic`, as embedded in other entities (a trigger's owner).

@@ -220,6 +220,16 @@ pub struct Token {
     pub previous_id: Option<u64>,
 }
 
+/// What a new token is made of; [`SimState::issue_token`] adds the rest.
+pub struct TokenDraft {
+    pub user_id: u64,
+    pub name: String,
+    pub description: Option<String>,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<NaiveDate>,
+    pub previous_id: Option<u64>,
+}
+
 impl Token {
     /// GitLab's `expired?`: the date column compared with the current time, so a token stops
     /// working at 00:00 UTC on its `expires_at` day.
@@ -355,6 +365,28 @@ impl SimState {
             Some(day) => day.and_time(real.time()).and_utc(),
             None => real,
         }
+    }
+
+    /// Saves a new, never-used token with a fresh secret and the next id, as GitLab's create and
+    /// rotate services do; `previous_id` links a rotated token to the one it replaced.
+    pub fn issue_token(&mut self, draft: TokenDraft) -> Token {
+        let token = Token {
+            id: self.next_token_id,
+            user_id: draft.user_id,
+            name: draft.name,
+            description: draft.description,
+            scopes: draft.scopes,
+            expires_at: draft.expires_at,
+            revoked: false,
+            created_at: self.now(),
+            last_used_at: None,
+            last_used_ips: Vec::new(),
+            secret: crate::secrets::new_token_secret(),
+            previous_id: draft.previous_id,
+        };
+        self.next_token_id += 1;
+        self.tokens.push(token.clone());
+        token
     }
 
     pub fn midnight(day: NaiveDate) -> DateTime<Utc> {

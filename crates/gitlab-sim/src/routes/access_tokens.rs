@@ -21,7 +21,7 @@ use crate::pagination::{paginate, PageRequest};
 use crate::params::Check;
 use crate::secrets;
 use crate::state::{
-    access, Member, Resource, ResourceKind, SimState, Token, User, MAX_LIFETIME_DAYS,
+    access, Member, Resource, ResourceKind, SimState, Token, TokenDraft, User, MAX_LIFETIME_DAYS,
     RESOURCE_BOT_SCOPES, ROTATION_DAYS,
 };
 
@@ -359,22 +359,14 @@ pub fn create(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult<Repl
             access_level,
         },
     );
-    let token = Token {
-        id: state.next_token_id,
+    let token = state.issue_token(TokenDraft {
         user_id: bot_id,
         name,
         description,
         scopes,
         expires_at,
-        revoked: false,
-        created_at: now,
-        last_used_at: None,
-        last_used_ips: Vec::new(),
-        secret: secrets::new_token_secret(),
         previous_id: None,
-    };
-    state.next_token_id += 1;
-    state.tokens.push(token.clone());
+    });
     Ok(Reply::json(
         StatusCode::CREATED,
         entities::resource_token_with_secret(state, &token, resource),
@@ -402,23 +394,14 @@ pub fn rotate_token(
     if let Some(t) = state.token_mut(old.id) {
         t.revoked = true;
     }
-    let token = Token {
-        id: state.next_token_id,
+    Ok(state.issue_token(TokenDraft {
         user_id: old.user_id,
         name: old.name.clone(),
         description: old.description.clone(),
         scopes: old.scopes.clone(),
         expires_at,
-        revoked: false,
-        created_at: state.now(),
-        last_used_at: None,
-        last_used_ips: Vec::new(),
-        secret: secrets::new_token_secret(),
         previous_id: Some(old.id),
-    };
-    state.next_token_id += 1;
-    state.tokens.push(token.clone());
-    Ok(token)
+    }))
 }
 
 /// `project_{id}_bot_{hex}` / `group_{id}_bot_{hex}`, as `ResourceAccessTokens::CreateService`

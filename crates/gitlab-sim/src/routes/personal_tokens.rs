@@ -17,8 +17,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::fixture::DEFAULT_VERSION;
 use crate::pagination::{paginate, PageRequest};
 use crate::params::{Check, INVALID, MISSING, NOT_VALID_VALUE};
-use crate::secrets;
-use crate::state::{SimState, Token, MAX_LIFETIME_DAYS, PERSONAL_SCOPES};
+use crate::state::{SimState, Token, TokenDraft, MAX_LIFETIME_DAYS, PERSONAL_SCOPES};
 
 /// Postgres' limit on `personal_access_tokens.description`.
 const DESCRIPTION_LIMIT: usize = 255;
@@ -240,22 +239,14 @@ fn store(state: &mut SimState, user_id: u64, new: NewToken) -> ApiResult<Value> 
     {
         return Err(ApiError::Internal);
     }
-    let token = Token {
-        id: state.next_token_id,
+    let token = state.issue_token(TokenDraft {
         user_id,
         name: new.name,
         description: new.description,
         scopes: new.scopes,
         expires_at: new.expires_at,
-        revoked: false,
-        created_at: state.now(),
-        last_used_at: None,
-        last_used_ips: Vec::new(),
-        secret: secrets::new_token_secret(),
         previous_id: None,
-    };
-    state.next_token_id += 1;
-    state.tokens.push(token.clone());
+    });
     Ok(with_secret(&token, state.today()))
 }
 
