@@ -53,6 +53,14 @@ pub struct User {
     pub is_admin: bool,
 }
 
+/// `GET /application/settings` (admins): only what the page reads.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct AppSettings {
+    /// The instance's own prefix for personal, project and group access tokens.
+    #[serde(default, deserialize_with = "nullable")]
+    pub personal_access_token_prefix: String,
+}
+
 /// `GET /version`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Version {

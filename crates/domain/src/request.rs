@@ -51,6 +51,14 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
+    /// Overwrites the body: for requests that carry a secret.
+    pub fn wipe(&mut self) {
+        if let Some(body) = self.body.as_mut() {
+            crate::secret::Zeroize::zeroize(body);
+        }
+        self.body = None;
+    }
+
     fn get(path: String) -> Self {
         ApiRequest {
             method: Method::Get,
@@ -133,6 +141,37 @@ pub fn version() -> ApiRequest {
 /// The personal access token used for the call itself (PATs only).
 pub fn token_self() -> ApiRequest {
     ApiRequest::get("/personal_access_tokens/self".into())
+}
+
+/// The calling token rotates itself (`api` or `self_rotate` scope). The old value stops working.
+pub fn rotate_self(expires_at: Option<NaiveDate>) -> ApiRequest {
+    let mut req = rotate(&Owner::Me, Kind::PersonalAccessToken, 0, expires_at);
+    req.path = "/personal_access_tokens/self/rotate".into();
+    req
+}
+
+/// The calling token revokes itself.
+pub fn revoke_self() -> ApiRequest {
+    with_body(Method::Delete, "/personal_access_tokens/self".into(), None)
+}
+
+/// The token information API (admins): `Post` identifies any token, `Delete` revokes or resets
+/// it. The plaintext travels in the body, never the URL; callers wipe the request afterwards.
+pub fn admin_token(method: Method, token: &str) -> ApiRequest {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        token: &'a str,
+    }
+    with_body(
+        method,
+        "/admin/token".into(),
+        serde_json::to_string(&Body { token }).ok(),
+    )
+}
+
+/// Instance settings (admins), for the custom token prefix.
+pub fn application_settings() -> ApiRequest {
+    ApiRequest::get("/application/settings".into())
 }
 
 /// Projects in which the caller holds at least `min_role`, by name.
@@ -474,5 +513,32 @@ mod tests {
         assert_eq!(g.query_value("min_access_level"), Some("50"));
         assert_eq!(g.query_value("search"), Some("ops"));
         assert_eq!(user(12).path, "/users/12");
+    }
+
+    #[test]
+    fn self_and_admin_token_calls_keep_the_secret_out_of_the_url() {
+        let r = rotate_self(NaiveDate::from_ymd_opt(2027, 1, 2));
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            (Method::Post, "/personal_access_tokens/self/rotate")
+        );
+        assert_eq!(r.body.as_deref(), Some(r#"{"expires_at":"2027-01-02"}"#));
+        assert_eq!(rotate_self(None).body, None);
+        assert_eq!(revoke_self().method, Method::Delete);
+
+        let secret = "glpat-abc\"def";
+        for method in [Method::Post, Method::Delete] {
+            let mut req = admin_token(method, secret);
+            let url = req.url(&gl());
+            assert_eq!(url, "https://gitlab.example.com/api/v4/admin/token");
+            assert_eq!(req.method, method);
+            assert_eq!(
+                req.body.as_deref(),
+                Some(r#"{"token":"glpat-abc\"def"}"#),
+                "JSON-escaped"
+            );
+            req.wipe();
+            assert_eq!(req.body, None);
+        }
     }
 }

@@ -16,6 +16,8 @@ pub enum Route {
         owner: Owner,
         kind: Kind,
     },
+    /// "What is this token?": name a pasted token and look it up.
+    Check,
     NotFound,
 }
 
@@ -72,6 +74,7 @@ impl Route {
             ["groups", id] => owned(decode_ref(id).map(Owner::Group), None),
             ["groups", id, tab] => owned(decode_ref(id).map(Owner::Group), Some(tab)),
             ["tokens"] => owned(Some(Owner::Me), None),
+            ["check"] => Route::Check,
             ["users", id, "tokens"] => owned(id.parse().ok().map(Owner::User), None),
             _ => Route::NotFound,
         }
@@ -96,6 +99,7 @@ impl Route {
                     Owner::User(id) => format!("#/users/{id}/tokens"),
                 }
             }
+            Route::Check => "#/check".into(),
             Route::NotFound => "#/not-found".into(),
         }
     }
@@ -106,7 +110,7 @@ impl Route {
             Route::Projects => Some(OwnerType::Project),
             Route::Groups => Some(OwnerType::Group),
             Route::Credentials { owner, .. } => Some(owner.owner_type()),
-            Route::NotFound => None,
+            Route::Check | Route::NotFound => None,
         }
     }
 }
@@ -165,6 +169,8 @@ mod tests {
             ("#/projects/42/deploy_tokens/x", Route::NotFound),
             ("#/users/x/tokens", Route::NotFound),
             ("#/settings", Route::NotFound),
+            ("#/check", Route::Check),
+            ("#/check/x", Route::NotFound),
             ("#/projects/%FF", Route::NotFound),
         ];
         for (hash, want) in cases {
@@ -174,7 +180,7 @@ mod tests {
 
     #[test]
     fn links_round_trip() {
-        let mut routes = vec![Route::Projects, Route::Groups];
+        let mut routes = vec![Route::Projects, Route::Groups, Route::Check];
         for owner in [
             Owner::Project(ProjectRef::Id(7)),
             Owner::Project(ProjectRef::Path("a b/c?d".into())),

@@ -290,6 +290,24 @@ fn type_of(body: &str) -> Option<TokenType> {
         .max_by_key(|t| t.prefix().len())
 }
 
+/// Which access-token kind a token is, from the user it belongs to: project and group tokens
+/// act as bot users named `project_{id}_bot_{hash}` and `group_{id}_bot_{hash}`.
+pub fn access_token_kind(username: &str) -> Kind {
+    let bot_of = |prefix: &str| {
+        username.strip_prefix(prefix).is_some_and(|rest| {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && rest[digits..].starts_with("_bot")
+        })
+    };
+    if bot_of("project_") {
+        Kind::ProjectAccessToken
+    } else if bot_of("group_") {
+        Kind::GroupAccessToken
+    } else {
+        Kind::PersonalAccessToken
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +459,22 @@ mod tests {
             LegacyRunnerRegistration,
         ] {
             assert!(!t.managed_here(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn bot_usernames_name_the_access_token_kind() {
+        for (username, kind) in [
+            ("project_42_bot_3f2a", Kind::ProjectAccessToken),
+            ("project_42_bot", Kind::ProjectAccessToken),
+            ("group_7_bot_ab12", Kind::GroupAccessToken),
+            ("alice", Kind::PersonalAccessToken),
+            ("project_bot_x", Kind::PersonalAccessToken),
+            ("project_42_robot", Kind::PersonalAccessToken),
+            ("group_x_bot_1", Kind::PersonalAccessToken),
+            ("", Kind::PersonalAccessToken),
+        ] {
+            assert_eq!(access_token_kind(username), kind, "{username}");
         }
     }
 }
