@@ -5,6 +5,7 @@ use crate::components::credentials_page::CredentialsPage;
 use crate::components::header::Header;
 use crate::components::places::PlacesPage;
 use crate::components::reveal::RevealDialog;
+use crate::components::token_check::TokenCheck;
 use crate::context::{use_route, AppCtx, Reveal, TransportHandle};
 use crate::state::{Action, AppState};
 use crate::transport::BrowserTransport;
@@ -59,7 +60,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
-                <Header session={state.session.clone()} section={route.section()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
+                <Header session={state.session.clone()} route={route.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
                 <main id="main" class="main">
                     {
                         match state.session.as_ref().and_then(|s| s.read_only_reason()) {
@@ -101,6 +102,7 @@ fn page(route: Route) -> Html {
         Route::Projects => html! { <PlacesPage key="projects" of={OwnerType::Project} /> },
         Route::Groups => html! { <PlacesPage key="groups" of={OwnerType::Group} /> },
         Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
+        Route::Check => html! { <TokenCheck /> },
         Route::NotFound => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>

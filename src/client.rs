@@ -34,6 +34,17 @@ impl Client {
         }
     }
 
+    /// The same instance and network, another credential: a pasted token asking about itself,
+    /// or the session's token after it was rotated.
+    pub fn with_token(&self, token: Secret) -> Client {
+        Client::new(self.gitlab.clone(), token, self.transport.clone())
+    }
+
+    /// Whether `token` is the credential this client signs its calls with.
+    pub fn signs_with(&self, token: &str) -> bool {
+        self.token.expose() == token.trim()
+    }
+
     pub fn gitlab(&self) -> &GitLabUrl {
         &self.gitlab
     }

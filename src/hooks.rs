@@ -98,7 +98,10 @@ impl Submit {
             let result = work.await;
             *in_flight.borrow_mut() = false;
             match result {
-                Ok(t) => done(t),
+                Ok(t) => {
+                    busy.set(false);
+                    done(t)
+                }
                 Err(e) => {
                     error.set(Some(e));
                     busy.set(false);

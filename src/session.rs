@@ -115,6 +115,17 @@ pub enum ConnectError {
 }
 
 impl Session {
+    /// The session after its own token was rotated: same user and instance, the new value
+    /// and its record.
+    pub fn with_token(&self, token: Secret, record: &AccessToken) -> Session {
+        Session {
+            client: self.client.with_token(token),
+            user: self.user.clone(),
+            token_info: Some(record.clone()),
+            version: self.version.clone(),
+        }
+    }
+
     /// Whether the instance has `feature` (unknown versions count as current).
     pub fn supports(&self, feature: domain::features::Feature) -> bool {
         domain::features::supported(&self.version.version, feature)

@@ -70,7 +70,11 @@ async fn deploy_tokens_have_their_own_columns_rules_and_reveal() {
     assert_eq!(app.text("row-username"), "gitlab+deploy-token-3");
     let current = app.all("[data-testid=\"kind-tabs\"] [aria-current=\"page\"]");
     assert_eq!(current.len(), 1);
-    assert_eq!(text(&current[0]), "Deploy tokens");
+    assert_eq!(
+        text(&current[0]),
+        "Deploy tokens1",
+        "the tab names the kind and counts its active tokens"
+    );
     assert!(
         app.all_testid("token-rotate").is_empty(),
         "deploy tokens cannot be rotated"

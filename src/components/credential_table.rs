@@ -23,13 +23,18 @@ pub struct CredentialTableProps {
     #[prop_or_default]
     pub read_only: Option<AttrValue>,
     pub testid: AttrValue,
+    /// The row of the token this session signs in with, marked as such.
+    #[prop_or_default]
+    pub session_token: Option<u64>,
 }
 
-fn cell(column: Column, t: &Credential, today: NaiveDate) -> Html {
+fn cell(column: Column, t: &Credential, today: NaiveDate, this_session: bool) -> Html {
     match column {
         Column::Name => html! {
             <td class="cell-name">
-                <div class="token-name">{ &t.name }</div>
+                <div class="token-name">{ &t.name }
+                    { if this_session { html! { <span class="badge badge-info" data-testid="this-session" title="tokenwarden is signed in with this token">{ "this session" }</span> } } else { html! {} } }
+                </div>
                 { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
                 { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
                 { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &t.description }</div> } } }
@@ -107,7 +112,7 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
         });
         html! {
             <tr key={t.id} data-testid="token-row" data-token-id={t.id.to_string()} data-token-name={t.name.clone()}>
-                { for columns.iter().map(|c| cell(*c, t, props.today)) }
+                { for columns.iter().map(|c| cell(*c, t, props.today, props.session_token == Some(t.id))) }
                 { buttons.unwrap_or_default() }
             </tr>
         }

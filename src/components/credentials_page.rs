@@ -47,6 +47,15 @@ struct PageData {
     kind: Kind,
     /// The reason, in the page's words, when the caller may not see this kind here.
     rows: Result<Vec<Credential>, String>,
+    /// Active credentials per kind the caller may see here, for the tabs; None where the
+    /// count could not be read.
+    counts: Vec<(Kind, Option<usize>)>,
+    epoch: u32,
+}
+
+fn active_count(rows: &[Credential]) -> usize {
+    let today = today();
+    rows.iter().filter(|r| r.status(today).is_active()).count()
 }
 
 /// The signed-in user's effective role in a project or group (inherited memberships included).
@@ -128,21 +137,59 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
     })
 }
 
+/// Counts for the other tabs, kept while the owner and the data stay the same.
+async fn tab_counts(
+    session: &Session,
+    holder: &Holder,
+    route_owner: &Owner,
+    current: Kind,
+    kept: Option<Vec<(Kind, Option<usize>)>>,
+) -> Vec<(Kind, Option<usize>)> {
+    if let Some(kept) = kept {
+        return kept;
+    }
+    let mut counts = Vec::new();
+    for &k in route_owner.kinds() {
+        if check(k, holder.who, Action::View, None, today()).is_err() {
+            continue;
+        }
+        let n = if k == current {
+            None
+        } else {
+            session
+                .client
+                .all::<Credential>(|page| request::list(&holder.owner, k, page))
+                .await
+                .ok()
+                .map(|rows| active_count(&rows))
+        };
+        counts.push((k, n));
+    }
+    counts
+}
+
 async fn load(
     session: Rc<Session>,
     owner: Owner,
     kind: Kind,
+    epoch: u32,
     last: Option<PageData>,
 ) -> Result<PageData, ApiError> {
-    let holder = match last {
-        Some(d) if d.holder.route_owner == owner => d.holder,
-        _ => load_holder(&session, &owner).await?,
+    let (holder, kept) = match last {
+        Some(d) if d.holder.route_owner == owner => {
+            let kept = (d.epoch == epoch).then_some(d.counts);
+            (d.holder, kept)
+        }
+        _ => (load_holder(&session, &owner).await?, None),
     };
+    let mut counts = tab_counts(&session, &holder, &owner, kind, kept).await;
     if let Err(reason) = check(kind, holder.who, Action::View, None, today()) {
         return Ok(PageData {
             holder,
             kind,
             rows: Err(reason),
+            counts,
+            epoch,
         });
     }
     let rows = match session
@@ -169,7 +216,16 @@ async fn load(
         )),
         Err(e) => return Err(e),
     };
-    Ok(PageData { holder, kind, rows })
+    if let Some(c) = counts.iter_mut().find(|c| c.0 == kind) {
+        c.1 = rows.as_deref().ok().map(active_count);
+    }
+    Ok(PageData {
+        holder,
+        kind,
+        rows,
+        counts,
+        epoch,
+    })
 }
 
 #[derive(Clone, PartialEq)]
@@ -236,7 +292,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
             (props.owner.clone(), props.kind, ctx.tokens_epoch),
             // Same owner and kind: a refresh keeps the list on screen while it reloads.
             |a, b| a.0 == b.0 && a.1 == b.1,
-            move |(owner, kind, _), last| load(session.clone(), owner, kind, last),
+            move |(owner, kind, epoch), last| load(session.clone(), owner, kind, epoch, last),
         )
     };
     // Another page or tab closes any open dialog.
@@ -249,6 +305,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     let kind = props.kind;
     let spec = kind.spec();
     let today = today();
+    // The session's own token, where it is listed: rotating or revoking it changes the session.
+    let session_token = (kind == Kind::PersonalAccessToken)
+        .then(|| session.token_info.as_ref().map(|t| t.id))
+        .flatten();
     let read_only = session.read_only_reason();
     let close = {
         let dialog = dialog.clone();
@@ -300,7 +360,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
                         } else {
                             html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
-                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={read_only.clone().map(AttrValue::from)} /> }
+                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={read_only.clone().map(AttrValue::from)} {session_token} /> }
                         }
                     }
                     {
@@ -323,17 +383,30 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         OwnerType::Group => html! { <a href={Route::Groups.href()}>{ "Groups" }</a> },
         OwnerType::User => html! { <span>{ "Personal" }</span> },
     };
-    let tabs = props.owner.kinds();
-    let tab_bar = if tabs.len() > 1 {
+    // Once the caller's role is known, only the kinds they may see (and the one asked for).
+    let tabs: Vec<(Kind, Option<usize>)> = match &*loader.state {
+        Load::Ready(d) if d.holder.route_owner == props.owner => props
+            .owner
+            .kinds()
+            .iter()
+            .filter_map(|k| match d.counts.iter().find(|c| c.0 == *k) {
+                Some(c) => Some(*c),
+                None => (*k == kind).then_some((*k, None)),
+            })
+            .collect(),
+        _ => props.owner.kinds().iter().map(|k| (*k, None)).collect(),
+    };
+    let tab_bar = if props.owner.kinds().len() > 1 {
         html! {
             <nav class="tabs" aria-label="Credential kinds" data-testid="kind-tabs">
-                { for tabs.iter().map(|k| {
+                { for tabs.iter().map(|(k, n)| {
                     let href = Route::Credentials { owner: props.owner.clone(), kind: *k }.href();
                     let current = *k == kind;
                     html! {
                         <a {href} class={classes!("tab", current.then_some("tab-current"))}
                             aria-current={current.then_some("page")} data-testid={format!("tab-{}", k.spec().segment)}>
                             { k.spec().title }
+                            { n.map(|n| html! { <span class="tab-count" aria-label={format!("{n} active")}>{ n }</span> }).unwrap_or_default() }
                         </a>
                     }
                 }) }
@@ -477,16 +550,33 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                     }
                 }
                 Dialog::Rotate(row) => {
+                    let own = session_token == Some(row.id);
                     let send = {
-                        let (client, owner, id) = (client.clone(), h.owner.clone(), row.id);
+                        let (session, owner, id) = (session.clone(), h.owner.clone(), row.id);
+                        let dispatch = ctx.dispatch.clone();
                         let reveal = reveal_with("Token rotated");
                         sender(move |expires_at| {
-                            let (client, owner, reveal) =
-                                (client.clone(), owner.clone(), reveal.clone());
+                            let (session, owner, reveal, dispatch) = (
+                                session.clone(),
+                                owner.clone(),
+                                reveal.clone(),
+                                dispatch.clone(),
+                            );
                             async move {
-                                let created = client
-                                    .created(&request::rotate(&owner, kind, id, expires_at))
-                                    .await?;
+                                let req = if own {
+                                    request::rotate_self(expires_at)
+                                } else {
+                                    request::rotate(&owner, kind, id, expires_at)
+                                };
+                                let created = session.client.created(&req).await?;
+                                if own {
+                                    // The old value no longer works: sign on with the new one.
+                                    let next = session.with_token(
+                                        domain::Secret::new(created.token.expose().to_string()),
+                                        &created.meta,
+                                    );
+                                    dispatch.emit(AppAction::Connected(Rc::new(next)));
+                                }
                                 reveal(created).await;
                                 Ok(())
                             }
@@ -498,19 +588,34 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                     }
                 }
                 Dialog::Revoke(row) => {
+                    let own = session_token == Some(row.id);
                     let send = {
                         let (client, owner, id, name) =
                             (client.clone(), h.owner.clone(), row.id, row.name.clone());
                         let notify = notify_changed.clone();
+                        let dispatch = ctx.dispatch.clone();
                         let verb = if matches!(kind, Kind::DeployKey | Kind::TriggerToken) {
                             "Removed"
                         } else {
                             "Revoked"
                         };
                         sender(move |()| {
-                            let (client, owner, name, notify) =
-                                (client.clone(), owner.clone(), name.clone(), notify.clone());
+                            let (client, owner, name, notify, dispatch) = (
+                                client.clone(),
+                                owner.clone(),
+                                name.clone(),
+                                notify.clone(),
+                                dispatch.clone(),
+                            );
                             async move {
+                                if own {
+                                    client.empty(&request::revoke_self()).await?;
+                                    dispatch.emit(AppAction::Disconnect);
+                                    dispatch.emit(AppAction::Notify(format!(
+                                        "Revoked \u{201c}{name}\u{201d}, the token you were signed in with. Sign in with another token to go on."
+                                    )));
+                                    return Ok(());
+                                }
                                 client.empty(&request::revoke(&owner, kind, id)).await?;
                                 notify(format!(
                                     "{verb} \u{201c}{name}\u{201d}. It no longer works."

@@ -11,8 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub session: Option<Rc<Session>>,
-    /// The section the page belongs to, marked in the navigation.
-    pub section: Option<OwnerType>,
+    /// Where the page is, for the navigation's current marker.
+    pub route: Route,
     pub on_disconnect: Callback<()>,
 }
 
@@ -50,16 +50,20 @@ pub fn Header(props: &HeaderProps) -> Html {
             </a>
             {
                 if props.session.is_some() {
-                    let link = |route: Route, label: &'static str, section: OwnerType, testid: &'static str| {
-                        let current = props.section == Some(section);
+                    let link = |route: Route, label: &'static str, section: Option<OwnerType>, testid: &'static str| {
+                        let current = match section {
+                            Some(_) => props.route.section() == section,
+                            None => props.route == route,
+                        };
                         html! { <a href={route.href()} class={classes!("nav-link", current.then_some("nav-current"))}
                             aria-current={current.then_some("page")} data-testid={testid}>{ label }</a> }
                     };
                     html! {
                         <nav class="nav" aria-label="Sections">
-                            { link(Route::Projects, "Projects", OwnerType::Project, "nav-projects") }
-                            { link(Route::Groups, "Groups", OwnerType::Group, "nav-groups") }
-                            { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", OwnerType::User, "nav-tokens") }
+                            { link(Route::Projects, "Projects", Some(OwnerType::Project), "nav-projects") }
+                            { link(Route::Groups, "Groups", Some(OwnerType::Group), "nav-groups") }
+                            { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", Some(OwnerType::User), "nav-tokens") }
+                            { link(Route::Check, "What is this token?", None, "nav-check") }
                         </nav>
                     }
                 } else { html! {} }

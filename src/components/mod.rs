@@ -14,3 +14,4 @@ pub mod places;
 pub mod reveal;
 pub mod revoke_dialog;
 pub mod rotate_dialog;
+pub mod token_check;

@@ -72,6 +72,7 @@ appTest('a group maintainer is told why group access tokens are closed to them',
   // Group deploy tokens: visible to a Maintainer, but creating them needs Owner.
   await page.getByTestId('tab-deploy_tokens').click();
   await active(page, 'group-pull').waitFor();
+  assert.equal(await page.getByTestId('tab-access_tokens').count(), 0, 'no tab for what they may not see');
   assert.equal(await page.getByTestId('new-token').isDisabled(), true);
   assert.match(await page.getByTestId('new-token').getAttribute('title'), /Only Owners/);
 });
