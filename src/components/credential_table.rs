@@ -5,8 +5,9 @@ use crate::time::{date, relative};
 use chrono::NaiveDate;
 use domain::capability::{check, Action, Who};
 use domain::kind::Column;
+use domain::kind::Owner;
 use domain::models::Credential;
-use domain::Kind;
+use domain::{Kind, Route};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,6 +27,9 @@ pub struct CredentialTableProps {
     /// The row of the token this session signs in with, marked as such.
     #[prop_or_default]
     pub session_token: Option<u64>,
+    /// A column linking each row to its user's tokens (the instance list).
+    #[prop_or_default]
+    pub show_user: bool,
 }
 
 fn cell(column: Column, t: &Credential, today: NaiveDate, this_session: bool) -> Html {
@@ -110,9 +114,16 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
                 </td>
             }
         });
+        let user = props.show_user.then(|| match t.user_id {
+            Some(id) => html! { <td><a href={Route::Credentials { owner: Owner::User(id), kind: Kind::PersonalAccessToken }.href()}
+                data-testid="row-user">{ format!("user {id}") }</a></td> },
+            None => html! { <td>{ "—" }</td> },
+        });
         html! {
             <tr key={t.id} data-testid="token-row" data-token-id={t.id.to_string()} data-token-name={t.name.clone()}>
-                { for columns.iter().map(|c| cell(*c, t, props.today, props.session_token == Some(t.id))) }
+                { for columns.iter().take(1).map(|c| cell(*c, t, props.today, props.session_token == Some(t.id))) }
+                { user.unwrap_or_default() }
+                { for columns.iter().skip(1).map(|c| cell(*c, t, props.today, false)) }
                 { buttons.unwrap_or_default() }
             </tr>
         }
@@ -123,7 +134,9 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
                 <caption>{ props.caption.clone() }</caption>
                 <thead>
                     <tr>
-                        { for columns.iter().map(|c| html! { <th scope="col">{ c.title() }</th> }) }
+                        { for columns.iter().take(1).map(|c| html! { <th scope="col">{ c.title() }</th> }) }
+                        { if props.show_user { html! { <th scope="col">{ "User" }</th> } } else { html! {} } }
+                        { for columns.iter().skip(1).map(|c| html! { <th scope="col">{ c.title() }</th> }) }
                         { if props.on_action.is_some() { html! { <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th> } } else { html! {} } }
                     </tr>
                 </thead>

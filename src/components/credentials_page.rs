@@ -13,7 +13,7 @@ use crate::hooks::use_load;
 use crate::session::Session;
 use crate::state::Action as AppAction;
 use crate::time::today;
-use domain::capability::{check, Action, Who};
+use domain::capability::{check_at, Action, Who};
 use domain::error::ErrorKind;
 use domain::features::Feature;
 use domain::kind::{settings_url, Owner, OwnerType};
@@ -100,6 +100,23 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
             username: None,
         });
     }
+    if *owner == Owner::Instance {
+        return Ok(Holder {
+            route_owner: owner.clone(),
+            owner: Owner::Instance,
+            title: "Every token on the instance".into(),
+            full_path: String::new(),
+            project_id: None,
+            who: who(
+                Caller {
+                    role: None,
+                    admin: me.is_admin,
+                },
+                false,
+            ),
+            username: None,
+        });
+    }
     let (listed, user, title) = match owner {
         Owner::User(id) => {
             let user: User = session.client.get(&request::user(*id)).await?;
@@ -150,7 +167,16 @@ async fn tab_counts(
     }
     let mut counts = Vec::new();
     for &k in route_owner.kinds() {
-        if check(k, holder.who, Action::View, None, today()).is_err() {
+        if check_at(
+            route_owner.owner_type(),
+            k,
+            holder.who,
+            Action::View,
+            None,
+            today(),
+        )
+        .is_err()
+        {
             continue;
         }
         let n = if k == current {
@@ -183,7 +209,14 @@ async fn load(
         _ => (load_holder(&session, &owner).await?, None),
     };
     let mut counts = tab_counts(&session, &holder, &owner, kind, kept).await;
-    if let Err(reason) = check(kind, holder.who, Action::View, None, today()) {
+    if let Err(reason) = check_at(
+        owner.owner_type(),
+        kind,
+        holder.who,
+        Action::View,
+        None,
+        today(),
+    ) {
         return Ok(PageData {
             holder,
             kind,
@@ -305,6 +338,9 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     let kind = props.kind;
     let spec = kind.spec();
     let today = today();
+    let at = props.owner.owner_type();
+    // Everyone's personal tokens: say whose each one is.
+    let show_user = at == OwnerType::Instance && kind == Kind::PersonalAccessToken;
     // The session's own token, where it is listed: rotating or revoking it changes the session.
     let session_token = (kind == Kind::PersonalAccessToken)
         .then(|| session.token_info.as_ref().map(|t| t.id))
@@ -343,6 +379,12 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                 Ok(rows) => rows,
             };
             let (active, inactive) = partition(rows, today);
+            // On the instance lists, what GitLab cannot do there is disabled with the reason.
+            let rows_block = read_only.clone().or_else(|| {
+                (at == OwnerType::Instance)
+                    .then(|| check_at(at, kind, data.holder.who, Action::Revoke, None, today).err())
+                    .flatten()
+            });
             let expiring = expiring_soon(rows, today);
             html! {
                 <>
@@ -360,13 +402,13 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
                         } else {
                             html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
-                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={read_only.clone().map(AttrValue::from)} {session_token} /> }
+                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={rows_block.clone().map(AttrValue::from)} {session_token} {show_user} /> }
                         }
                     }
                     {
                         if inactive.is_empty() { html! {} } else {
                             html! { <CredentialTable {kind} rows={inactive} {today} caption="Inactive (revoked or expired)" testid="inactive-tokens"
-                                who={data.holder.who} /> }
+                                who={data.holder.who} {show_user} /> }
                         }
                     }
                 </>
@@ -382,6 +424,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         OwnerType::Project => html! { <a href={Route::Projects.href()}>{ "Projects" }</a> },
         OwnerType::Group => html! { <a href={Route::Groups.href()}>{ "Groups" }</a> },
         OwnerType::User => html! { <span>{ "Personal" }</span> },
+        OwnerType::Instance => html! { <span>{ "Administration" }</span> },
     };
     // Once the caller's role is known, only the kinds they may see (and the one asked for).
     let tabs: Vec<(Kind, Option<usize>)> = match &*loader.state {
@@ -421,7 +464,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
             let self_service = kind == Kind::PersonalAccessToken && !h.who.caller.admin;
             let create_block = read_only
                 .clone()
-                .or_else(|| check(kind, h.who, Action::Create, None, today).err())
+                .or_else(|| check_at(at, kind, h.who, Action::Create, None, today).err())
                 .or_else(|| {
                     (self_service && !session.supports(Feature::SelfServicePat)).then(|| {
                         Feature::SelfServicePat

@@ -64,6 +64,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                             { link(Route::Groups, "Groups", Some(OwnerType::Group), "nav-groups") }
                             { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", Some(OwnerType::User), "nav-tokens") }
                             { link(Route::Check, "What is this token?", None, "nav-check") }
+                            { if props.session.as_ref().is_some_and(|s| s.user.is_admin) {
+                                link(Route::Credentials { owner: Owner::Instance, kind: Kind::PersonalAccessToken }, "Admin", Some(OwnerType::Instance), "nav-admin")
+                            } else { html! {} } }
                         </nav>
                     }
                 } else { html! {} }

@@ -130,3 +130,30 @@ appTest('tabs count the active credentials of each kind', 'check', async ({ page
   assert.equal(await tab('deploy_keys').locator('.tab-count').innerText(), '0');
   assert.equal(await tab('triggers').locator('.tab-count').innerText(), '1');
 });
+
+appTest('an administrator sees every personal and deploy token of the instance', 'check', async ({ page, sim }) => {
+  await signIn(page, sim, 'ada');
+  await page.getByTestId('nav-admin').click();
+  const laptop = page.locator('[data-testid=active-tokens] [data-token-name="laptop"]');
+  await laptop.waitFor();
+  assert.equal(await laptop.getByTestId('row-user').innerText(), 'user 2');
+  assert.equal(await page.getByTestId('new-token').isDisabled(), true);
+  assert.match(await page.getByTestId('new-token').getAttribute('title'), /User column/);
+
+  await page.getByTestId('tab-deploy_tokens').click();
+  const pull = page.locator('[data-testid=active-tokens] [data-token-name="registry-pull"]');
+  await pull.waitFor();
+  assert.equal(await pull.getByTestId('token-revoke').isDisabled(), true);
+  assert.match(await pull.getByTestId('token-revoke').getAttribute('title'), /revoke it there/);
+
+  await page.getByTestId('tab-personal_access_tokens').click();
+  await laptop.getByTestId('row-user').click();
+  assert.match(await page.getByTestId('project-title').innerText(), /@maria/);
+});
+
+appTest('someone who is not an administrator has no admin page', 'check', async ({ page, sim }) => {
+  await signIn(page, sim, 'maria');
+  assert.equal(await page.getByTestId('nav-admin').count(), 0);
+  await page.evaluate(() => (location.hash = '#/admin'));
+  assert.match(await page.getByTestId('no-permission').innerText(), /Only administrators/);
+});

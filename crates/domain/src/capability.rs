@@ -130,6 +130,40 @@ pub fn check(
     Ok(())
 }
 
+/// [`check`] for a kind listed under an owner type: the instance lists are for administrators,
+/// and only list what GitLab's instance endpoints can act on.
+pub fn check_at(
+    owner: OwnerType,
+    kind: Kind,
+    who: Who,
+    action: Action,
+    row: Option<&Credential>,
+    today: NaiveDate,
+) -> Result<(), String> {
+    if owner == OwnerType::Instance {
+        if !who.caller.admin {
+            return Err("Only administrators see every token on the instance.".into());
+        }
+        let deploy = kind.spec().owner != OwnerType::User;
+        match action {
+            Action::Create if deploy => {
+                return Err("Deploy tokens are created in a project or group.".into())
+            }
+            Action::Create => {
+                return Err(
+                    "To create a token for someone, open their tokens from the User column."
+                        .into(),
+                )
+            }
+            Action::Revoke if deploy => {
+                return Err("GitLab's list of every deploy token does not say which project or group each belongs to: revoke it there.".into())
+            }
+            _ => {}
+        }
+    }
+    check(kind, who, action, row, today)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +352,41 @@ mod tests {
             who(None, true),
             Action::Create,
             None,
+            today()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn instance_lists_are_for_administrators_and_read_what_gitlab_cannot_act_on() {
+        use Action::*;
+        use Kind::*;
+        let admin = who(None, true);
+        let owner_of_all = who(Some(AccessLevel::Owner), false);
+        let live = row(None, false);
+        // (kind, who, action, allowed)
+        let cases = [
+            (PersonalAccessToken, admin, View, true),
+            (PersonalAccessToken, admin, Rotate, true),
+            (PersonalAccessToken, admin, Revoke, true),
+            (PersonalAccessToken, admin, Create, false),
+            (ProjectDeployToken, admin, View, true),
+            (ProjectDeployToken, admin, Revoke, false),
+            (ProjectDeployToken, admin, Create, false),
+            (PersonalAccessToken, owner_of_all, View, false),
+            (ProjectDeployToken, owner_of_all, View, false),
+        ];
+        for (kind, w, action, allowed) in cases {
+            let got = check_at(OwnerType::Instance, kind, w, action, Some(&live), today());
+            assert_eq!(got.is_ok(), allowed, "{kind:?} {action:?} {got:?}");
+        }
+        // Elsewhere the ordinary rules apply.
+        assert!(check_at(
+            OwnerType::Project,
+            ProjectDeployToken,
+            owner_of_all,
+            Revoke,
+            Some(&live),
             today()
         )
         .is_ok());

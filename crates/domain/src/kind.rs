@@ -26,6 +26,28 @@ pub enum OwnerType {
     Project,
     Group,
     User,
+    /// The whole instance: an administrator's lists of every user's personal tokens and every
+    /// deploy token.
+    Instance,
+}
+
+impl OwnerType {
+    /// The kinds this owner type holds, in tab order.
+    pub fn kinds(self) -> &'static [Kind] {
+        match self {
+            OwnerType::Project => &[
+                Kind::ProjectAccessToken,
+                Kind::ProjectDeployToken,
+                Kind::DeployKey,
+                Kind::TriggerToken,
+            ],
+            OwnerType::Group => &[Kind::GroupAccessToken, Kind::GroupDeployToken],
+            OwnerType::User => &[Kind::PersonalAccessToken],
+            // GitLab's instance list (`GET /deploy_tokens`) has project and group tokens alike;
+            // they share one row shape.
+            OwnerType::Instance => &[Kind::PersonalAccessToken, Kind::ProjectDeployToken],
+        }
+    }
 }
 
 /// A concrete owner: which project, group or user.
@@ -37,6 +59,8 @@ pub enum Owner {
     Me,
     /// A user by id: an admin's view of anyone's tokens, their own included.
     User(u64),
+    /// Everyone's: admins only.
+    Instance,
 }
 
 impl Owner {
@@ -45,6 +69,7 @@ impl Owner {
             Owner::Project(_) => OwnerType::Project,
             Owner::Group(_) => OwnerType::Group,
             Owner::Me | Owner::User(_) => OwnerType::User,
+            Owner::Instance => OwnerType::Instance,
         }
     }
 
@@ -54,22 +79,13 @@ impl Owner {
         match self {
             Owner::Project(p) => Some(format!("/projects/{p}")),
             Owner::Group(g) => Some(format!("/groups/{g}")),
-            Owner::Me | Owner::User(_) => None,
+            Owner::Me | Owner::User(_) | Owner::Instance => None,
         }
     }
 
     /// The kinds this owner can hold, in tab order.
     pub fn kinds(&self) -> &'static [Kind] {
-        match self.owner_type() {
-            OwnerType::Project => &[
-                Kind::ProjectAccessToken,
-                Kind::ProjectDeployToken,
-                Kind::DeployKey,
-                Kind::TriggerToken,
-            ],
-            OwnerType::Group => &[Kind::GroupAccessToken, Kind::GroupDeployToken],
-            OwnerType::User => &[Kind::PersonalAccessToken],
-        }
+        self.owner_type().kinds()
     }
 }
 
@@ -289,9 +305,11 @@ impl Kind {
 
     /// The kind an owner type keeps under a route tab (`deploy_tokens`).
     pub fn from_segment(owner: OwnerType, segment: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.spec().owner == owner && k.spec().segment == segment)
+        owner
+            .kinds()
+            .iter()
+            .copied()
+            .find(|k| k.spec().segment == segment)
     }
 
     pub fn scope(self, name: &str) -> Option<&'static ScopeInfo> {

@@ -2,7 +2,7 @@
 //! call, so tests check requests without a network and one small client sends them all.
 
 use crate::gitlab_url::GitLabUrl;
-use crate::kind::{Kind, Owner};
+use crate::kind::{Kind, Owner, OwnerType};
 use crate::role::AccessLevel;
 use chrono::NaiveDate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -225,7 +225,8 @@ pub fn user(id: u64) -> ApiRequest {
 fn collection(owner: &Owner, kind: Kind) -> String {
     match owner.resource_path() {
         Some(base) => format!("{base}/{}", kind.spec().segment),
-        None => "/personal_access_tokens".into(),
+        None if kind.spec().owner == OwnerType::User => "/personal_access_tokens".into(),
+        None => "/deploy_tokens".into(),
     }
 }
 
@@ -462,6 +463,13 @@ mod tests {
         for (req, path) in cases {
             assert_eq!(req.path, path);
         }
+        let everyone = list(&Owner::Instance, Kind::PersonalAccessToken, 1);
+        assert_eq!(everyone.path, "/personal_access_tokens");
+        assert_eq!(everyone.query_value("user_id"), None);
+        assert_eq!(
+            list(&Owner::Instance, Kind::ProjectDeployToken, 1).path,
+            "/deploy_tokens"
+        );
         let admin_view = list(&Owner::User(3), Kind::PersonalAccessToken, 2);
         assert_eq!(admin_view.query_value("user_id"), Some("3"));
         assert_eq!(admin_view.query_value("page"), Some("2"));

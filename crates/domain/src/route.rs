@@ -76,6 +76,8 @@ impl Route {
             ["tokens"] => owned(Some(Owner::Me), None),
             ["check"] => Route::Check,
             ["users", id, "tokens"] => owned(id.parse().ok().map(Owner::User), None),
+            ["admin"] => owned(Some(Owner::Instance), None),
+            ["admin", tab] => owned(Some(Owner::Instance), Some(tab)),
             _ => Route::NotFound,
         }
     }
@@ -97,6 +99,7 @@ impl Route {
                     Owner::Group(r) => format!("#/groups/{}{tab}", ref_segment(r)),
                     Owner::Me => "#/tokens".into(),
                     Owner::User(id) => format!("#/users/{id}/tokens"),
+                    Owner::Instance => format!("#/admin{tab}"),
                 }
             }
             Route::Check => "#/check".into(),
@@ -170,6 +173,12 @@ mod tests {
             ("#/users/x/tokens", Route::NotFound),
             ("#/settings", Route::NotFound),
             ("#/check", Route::Check),
+            ("#/admin", creds(Owner::Instance, Kind::PersonalAccessToken)),
+            (
+                "#/admin/deploy_tokens",
+                creds(Owner::Instance, Kind::ProjectDeployToken),
+            ),
+            ("#/admin/deploy_keys", Route::NotFound),
             ("#/check/x", Route::NotFound),
             ("#/projects/%FF", Route::NotFound),
         ];
@@ -187,6 +196,7 @@ mod tests {
             Owner::Group(ProjectRef::Path("top/sub".into())),
             Owner::Me,
             Owner::User(9),
+            Owner::Instance,
         ] {
             for kind in owner.kinds() {
                 routes.push(creds(owner.clone(), *kind));
