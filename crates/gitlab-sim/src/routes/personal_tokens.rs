@@ -37,23 +37,41 @@ fn may_manage(caller: &Caller, token: &Token) -> bool {
     caller.user.admin || caller.user.id == token.user_id
 }
 
-/// `GET /personal_access_tokens`.
+/// `GET /personal_access_tokens`. `authenticate!` and `restrict_non_admins!` run in a `before`
+/// block, ahead of parameter validation; `finder_params` then answers a bare `404 Not Found` to an
+/// admin naming an unknown user or leaving `user_id` blank (Grape reads `""` as nil).
 pub fn list(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
+    let caller = ctx.signed_in()?;
+    let raw_user_id = ctx.params.string("user_id").ok().flatten();
+    if !caller.user.admin {
+        // A non-admin may name only themselves; anything else, unparsable included, is `401`.
+        if let Some(raw) = raw_user_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if raw.parse::<u64>().ok() != Some(caller.user.id) {
+                return Err(ApiError::Unauthorized);
+            }
+        }
+    }
     let mut check = Check::new(&ctx.params);
-    let user_id = check.integer("user_id");
+    let user_id = match raw_user_id.as_deref() {
+        Some("") => None,
+        _ => check.integer("user_id"),
+    };
     let filters = TokenFilters::declare(&mut check);
     let page = PageRequest::declared(&mut check);
     check.finish()?;
-    let caller = ctx.signed_in()?;
     let state = &*ctx.state;
-    let owner = match (caller.user.admin, user_id) {
-        (true, None) => None,
-        (true, Some(id)) => {
-            let found = u64::try_from(id).ok().and_then(|id| state.user(id));
-            Some(found.ok_or(ApiError::NotFound(Some("User".into())))?.id)
+    let owner = match (caller.user.admin, raw_user_id.is_some()) {
+        (true, false) => None,
+        (true, true) => {
+            let found = user_id
+                .and_then(|id| u64::try_from(id).ok())
+                .and_then(|id| state.user(id));
+            Some(found.ok_or(ApiError::NotFound(None))?.id)
         }
-        // A non-admin may name only themselves.
-        (false, Some(id)) if id != caller.user.id as i64 => return Err(ApiError::Unauthorized),
         (false, _) => Some(caller.user.id),
     };
     let tokens = filters.apply(state, |t| owner.is_none_or(|o| t.user_id == o));
