@@ -44,6 +44,9 @@ pub enum ApiError {
     Forbidden(Option<String>),
     /// `render_api_error!(msg, status)`: the message as is, no status prefix.
     ApiMessage(StatusCode, String),
+    /// `render_api_error!({ error: msg }, status)`: the message wrapped in an object
+    /// (`{"message":{"error":"Not found"}}`).
+    ApiErrorObject(StatusCode, String),
     /// `render_validation_error!(model)`: 400 with the model's errors, attribute by attribute
     /// (`{"message":{"title":["can't be blank"]}}`).
     ModelInvalid(Vec<(String, Vec<String>)>),
@@ -74,7 +77,7 @@ impl ApiError {
             | ApiError::BadRequestPlain
             | ApiError::ModelInvalid(_) => StatusCode::BAD_REQUEST,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::ApiMessage(status, _) => *status,
+            ApiError::ApiMessage(status, _) | ApiError::ApiErrorObject(status, _) => *status,
             ApiError::GrapeError(status, _) => *status,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::ApiV3Gone => StatusCode::GONE,
@@ -122,6 +125,7 @@ impl ApiError {
                 json!({"message": format!("403 Forbidden - {reason}")})
             }
             ApiError::ApiMessage(_, message) => json!({"message": message}),
+            ApiError::ApiErrorObject(_, message) => json!({"message": {"error": message}}),
             ApiError::ModelInvalid(errors) => {
                 let mut map = serde_json::Map::new();
                 for (attribute, messages) in errors {

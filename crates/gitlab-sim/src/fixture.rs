@@ -37,6 +37,7 @@ pub const DEFAULT_VERSION: &str = "18.6.0";
 struct FixtureFile {
     today: Option<String>,
     version: Option<String>,
+    personal_access_token_prefix: Option<String>,
     #[serde(default)]
     users: Vec<FixtureUser>,
     #[serde(default)]
@@ -289,6 +290,18 @@ fn default_created_at(expires_at: Option<NaiveDate>, today: NaiveDate) -> DateTi
     day.and_time(nine).and_utc()
 }
 
+/// The `personal_access_token_prefix` setting's validation (blank, which GitLab allows and which
+/// makes every string look like a personal token, is refused here).
+fn check_token_prefix(prefix: &str) -> Result<(), FixtureError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=/@:.-".contains(c);
+    if prefix.is_empty() || prefix.chars().count() > 20 || !prefix.chars().all(allowed) {
+        return fail(format!(
+            "personal_access_token_prefix {prefix:?} must be 1 to 20 letters, digits or _+=/@:.-"
+        ));
+    }
+    Ok(())
+}
+
 /// Adds a project or group access token with its bot user.
 fn add_resource_token(
     state: &mut SimState,
@@ -310,7 +323,7 @@ fn add_resource_token(
             non_empty(s, &format!("{owner}: token"))?;
             s.clone()
         }
-        None => secrets::new_token_secret(),
+        None => secrets::new_token_secret(&state.token_prefix),
     };
     if !secrets_seen.insert(secret.clone()) {
         return fail(format!("{owner}: token value is used twice"));
@@ -554,6 +567,10 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
     let today = fixed_today.unwrap_or_else(|| Utc::now().date_naive());
     let version = file.version.unwrap_or_else(|| DEFAULT_VERSION.to_owned());
     non_empty(&version, "version")?;
+    let token_prefix = file
+        .personal_access_token_prefix
+        .unwrap_or_else(|| secrets::TOKEN_PREFIX.to_owned());
+    check_token_prefix(&token_prefix)?;
 
     let mut users = Vec::new();
     let mut tokens = Vec::new();
@@ -675,6 +692,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
     let mut state = SimState {
         fixed_today,
         version,
+        token_prefix,
         users,
         groups,
         projects: Vec::new(),
@@ -859,6 +877,17 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.0.contains("expires_at"), "{err}");
+    }
+
+    #[test]
+    fn token_prefix_follows_gitlabs_setting_rules() {
+        let state = load(r#"{"personal_access_token_prefix":"acme:dev@"}"#).unwrap();
+        assert_eq!(state.token_prefix, "acme:dev@");
+        assert_eq!(load("{}").unwrap().token_prefix, "glpat-");
+        for bad in ["", "has space", "twenty-one-characters"] {
+            let err = load(&format!(r#"{{"personal_access_token_prefix":"{bad}"}}"#)).unwrap_err();
+            assert!(err.0.contains("personal_access_token_prefix"), "{err}");
+        }
     }
 
     #[test]

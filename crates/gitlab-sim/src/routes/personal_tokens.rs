@@ -14,7 +14,6 @@ use super::{require_admin, with_route, Ctx, Reply};
 use crate::auth::{self, Caller, Scopes};
 use crate::entities;
 use crate::errors::{ApiError, ApiResult};
-use crate::fixture::DEFAULT_VERSION;
 use crate::pagination::{paginate, PageRequest};
 use crate::params::{Check, INVALID, MISSING, NOT_VALID_VALUE};
 use crate::state::{SimState, Token, TokenDraft, MAX_LIFETIME_DAYS, PERSONAL_SCOPES};
@@ -287,23 +286,9 @@ pub fn create_for_user(ctx: &mut Ctx<'_>, user_id: &str) -> ApiResult<Reply> {
     Ok(Reply::json(StatusCode::CREATED, body))
 }
 
-/// Whether the instance's version is at least `major`.
-fn version_at_least(state: &SimState, major: u32) -> bool {
-    let version = if state.version.is_empty() {
-        DEFAULT_VERSION
-    } else {
-        state.version.as_str()
-    };
-    version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok())
-        .is_some_and(|m| m >= major)
-}
-
 /// `POST /user/personal_access_tokens`: a user mints a narrowly scoped token for themselves.
 pub fn create_own(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
-    let allowed: &[&str] = if version_at_least(ctx.state, 18) {
+    let allowed: &[&str] = if ctx.state.version_at_least(18, 0) {
         &["k8s_proxy", "self_rotate"]
     } else {
         &["k8s_proxy"]
