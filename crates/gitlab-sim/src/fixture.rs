@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use crate::routes::access_tokens::bot_username;
 use crate::state::{
-    access, DeployKey, DeployKeyLink, DeployToken, Group, Member, Project, Resource, SimState,
-    Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
+    access, DeployKey, DeployKeyLink, DeployToken, FeatureAccess, Group, Member, Project, Resource,
+    SimState, Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
 };
 use crate::{secrets, sshkey};
 
@@ -38,6 +38,7 @@ struct FixtureFile {
     today: Option<String>,
     version: Option<String>,
     personal_access_token_prefix: Option<String>,
+    registry_host: Option<String>,
     #[serde(default)]
     users: Vec<FixtureUser>,
     #[serde(default)]
@@ -132,6 +133,7 @@ struct FixtureProject {
     description: Option<String>,
     default_branch: Option<String>,
     created_at: Option<String>,
+    container_registry_access_level: Option<String>,
     #[serde(default)]
     members: Vec<FixtureMember>,
     #[serde(default)]
@@ -262,6 +264,18 @@ fn check_scopes(scopes: &[String], allowed: &[&str], owner: &str) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// An optional field that takes one of a few words: the parsed word, or a message naming them.
+fn one_of<T>(
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    field: &str,
+    words: &str,
+) -> Result<Option<T>, FixtureError> {
+    value
+        .map(|v| parse(v).ok_or_else(|| FixtureError(format!("{field} {v:?} is not {words}"))))
+        .transpose()
 }
 
 fn non_empty(value: &str, what: &str) -> Result<(), FixtureError> {
@@ -571,6 +585,14 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         .personal_access_token_prefix
         .unwrap_or_else(|| secrets::TOKEN_PREFIX.to_owned());
     check_token_prefix(&token_prefix)?;
+    if let Some(host) = &file.registry_host {
+        let bad = |c: char| c.is_whitespace() || c == '/';
+        if host.is_empty() || host.contains(bad) {
+            return fail(format!(
+                "registry_host {host:?} must be a host with an optional port, like registry.example.com:5050"
+            ));
+        }
+    }
 
     let mut users = Vec::new();
     let mut tokens = Vec::new();
@@ -649,15 +671,12 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         path_segment(&g.path, "groups: path")?;
         non_empty(&g.name, "groups: name")?;
         let members = check_members(&g.members, &user_ids, &format!("group {:?}", g.path))?;
-        let visibility = match g.visibility.as_deref() {
-            None => None,
-            Some(v) => Some(Visibility::parse(v).ok_or_else(|| {
-                FixtureError(format!(
-                    "group {:?}: visibility {v:?} is not private, internal or public",
-                    g.path
-                ))
-            })?),
-        };
+        let visibility = one_of(
+            g.visibility.as_deref(),
+            Visibility::parse,
+            &format!("group {:?}: visibility", g.path),
+            "private, internal or public",
+        )?;
         explicit_visibility.push((g.id, visibility));
         groups.push(Group {
             id: g.id,
@@ -693,6 +712,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         fixed_today,
         version,
         token_prefix,
+        registry_host: file.registry_host,
         users,
         groups,
         projects: Vec::new(),
@@ -730,15 +750,21 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         if !full_paths.insert(full_path.to_lowercase()) {
             return fail(format!("project path {full_path:?} is used twice"));
         }
-        let visibility = match p.visibility.as_deref() {
-            None => Visibility::Private,
-            Some(v) => Visibility::parse(v).ok_or_else(|| {
-                FixtureError(format!(
-                    "project {full_path:?}: visibility {v:?} is not private, internal or public"
-                ))
-            })?,
-        };
+        let visibility = one_of(
+            p.visibility.as_deref(),
+            Visibility::parse,
+            &format!("project {full_path:?}: visibility"),
+            "private, internal or public",
+        )?
+        .unwrap_or(Visibility::Private);
         let members = check_members(&p.members, &user_ids, &format!("project {full_path:?}"))?;
+        let container_registry = one_of(
+            p.container_registry_access_level.as_deref(),
+            FeatureAccess::parse,
+            &format!("project {full_path:?}: container_registry_access_level"),
+            "enabled, private or disabled",
+        )?
+        .unwrap_or(FeatureAccess::Enabled);
         // Deterministic and increasing with the id, so `order_by=created_at` is predictable.
         let created_at = match &p.created_at {
             Some(t) => parse_time(t, today, &format!("project {full_path:?}: created_at"))?,
@@ -757,6 +783,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
             created_at,
             last_activity_at: created_at,
             members,
+            container_registry,
         });
 
         let resource = Resource::project(p.id);
@@ -847,6 +874,10 @@ mod tests {
         assert_eq!(state.deploy_keys.len(), 3);
         assert_eq!(state.deploy_key_links.len(), 4);
         assert_eq!(state.triggers.len(), 5);
+        assert_eq!(
+            state.registry_host.as_deref(),
+            Some("registry.localhost:5050")
+        );
     }
 
     #[test]
@@ -888,6 +919,19 @@ mod tests {
             let err = load(&format!(r#"{{"personal_access_token_prefix":"{bad}"}}"#)).unwrap_err();
             assert!(err.0.contains("personal_access_token_prefix"), "{err}");
         }
+    }
+
+    #[test]
+    fn registry_settings_are_checked() {
+        let err = load(r#"{"registry_host":"https://registry.example.com"}"#).unwrap_err();
+        assert!(err.0.contains("registry_host"), "{err}");
+        let err = load(
+            r#"{"groups":[{"id":1,"path":"g","name":"G","parent_id":null}],
+                "projects":[{"id":1,"path":"p","name":"P","namespace_id":1,
+                             "container_registry_access_level":"public"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.0.contains("container_registry_access_level"), "{err}");
     }
 
     #[test]

@@ -188,6 +188,35 @@ impl Visibility {
     }
 }
 
+/// A project feature's access level (`ProjectFeature`), as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureAccess {
+    Disabled,
+    /// Members only (from the feature's minimum role).
+    Private,
+    /// Everyone who can see the project.
+    Enabled,
+}
+
+impl FeatureAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureAccess::Disabled => "disabled",
+            FeatureAccess::Private => "private",
+            FeatureAccess::Enabled => "enabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "disabled" => Some(FeatureAccess::Disabled),
+            "private" => Some(FeatureAccess::Private),
+            "enabled" => Some(FeatureAccess::Enabled),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Project {
     pub id: u64,
@@ -200,6 +229,9 @@ pub struct Project {
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
     pub members: Vec<Member>,
+    /// `container_registry_access_level`; new projects get `enabled`
+    /// (`default_projects_features.container_registry`).
+    pub container_registry: FeatureAccess,
 }
 
 /// A personal access token. Project access tokens are personal access tokens of bot users.
@@ -348,6 +380,8 @@ pub struct SimState {
     /// The `personal_access_token_prefix` setting: how new personal, project and group access
     /// tokens begin.
     pub token_prefix: String,
+    /// `registry.host_port` when the container registry is enabled.
+    pub registry_host: Option<String>,
     pub users: Vec<User>,
     pub groups: Vec<Group>,
     pub projects: Vec<Project>,
@@ -557,6 +591,22 @@ impl SimState {
             (Some(u), _) if u.admin => true,
             (Some(_), Visibility::Internal) => true,
             (Some(u), Visibility::Private) => self.effective_level(project, u.id).is_some(),
+        }
+    }
+
+    /// `project.feature_available?(:container_registry, user)`: off when disabled; for members
+    /// with Reporter or above (inherited roles count) and admins when private; for everyone who
+    /// sees the project when enabled. The instance's registry setting plays no part.
+    pub fn container_registry_available(&self, project: &Project, user: Option<&User>) -> bool {
+        match project.container_registry {
+            FeatureAccess::Disabled => false,
+            FeatureAccess::Enabled => true,
+            FeatureAccess::Private => user.is_some_and(|u| {
+                u.admin
+                    || self
+                        .effective_level(project, u.id)
+                        .is_some_and(|l| l >= access::REPORTER)
+            }),
         }
     }
 

@@ -105,6 +105,16 @@ pub fn start() -> Running {
     start_with(&fixture())
 }
 
+/// A sim with the built-in demo fixture.
+pub fn start_demo() -> Running {
+    gitlab_sim::spawn(gitlab_sim::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        fixture: None,
+        site: None,
+    })
+    .expect("sim starts")
+}
+
 /// One response, read eagerly.
 #[derive(Debug)]
 pub struct Resp {
