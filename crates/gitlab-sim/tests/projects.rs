@@ -466,4 +466,10 @@ fn demo_projects_have_registry_addresses() {
     );
     let docs = sim.get("/api/v4/projects/demo%2Fdocs").send().json();
     assert_eq!(docs["container_registry_access_level"], "disabled");
+    let api = sim
+        .get("/api/v4/projects/demo%2Fplatform%2Fapi")
+        .token("glpat-demo-root-admin-0001")
+        .send()
+        .json();
+    assert_eq!(api["name_with_namespace"], "Demo / Platform / API");
 }
