@@ -40,6 +40,8 @@ pub enum ApiError {
     BadRequest(String),
     /// `bad_request!(nil)`: `{"message":"400 Bad request"}`.
     BadRequestPlain,
+    /// `not_allowed!`: `{"message":"405 Method Not Allowed"}`.
+    MethodNotAllowed,
     /// `forbidden!(reason)`: `{"message":"403 Forbidden"}` or `"403 Forbidden - <reason>"`.
     Forbidden(Option<String>),
     /// `render_api_error!(msg, status)`: the message as is, no status prefix.
@@ -77,6 +79,7 @@ impl ApiError {
             | ApiError::BadRequestPlain
             | ApiError::ModelInvalid(_) => StatusCode::BAD_REQUEST,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::ApiMessage(status, _) | ApiError::ApiErrorObject(status, _) => *status,
             ApiError::GrapeError(status, _) => *status,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -121,6 +124,7 @@ impl ApiError {
             }
             ApiError::BadRequestPlain => json!({"message": "400 Bad request"}),
             ApiError::Forbidden(None) => json!({"message": "403 Forbidden"}),
+            ApiError::MethodNotAllowed => json!({"message": "405 Method Not Allowed"}),
             ApiError::Forbidden(Some(reason)) => {
                 json!({"message": format!("403 Forbidden - {reason}")})
             }

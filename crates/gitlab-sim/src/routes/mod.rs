@@ -116,6 +116,7 @@ pub enum Endpoint {
     ResourceToken(ResourceKind, String, String),
     RevokeResourceToken(ResourceKind, String, String),
     RotateResourceToken(ResourceKind, String, String),
+    RotateResourceTokenSelf(ResourceKind, String),
     TokenSelf,
     RevokeTokenSelf,
     RotateTokenSelf,
@@ -153,6 +154,7 @@ impl Endpoint {
         match self {
             Endpoint::TokenInfo => (17, 5),
             Endpoint::RevokeToken => (17, 7),
+            Endpoint::RotateResourceTokenSelf(..) => (17, 9),
             _ => (0, 0),
         }
     }
@@ -229,6 +231,11 @@ fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
             None => Vec::new(),
         },
         [kind, id, "access_tokens", token_id, "rotate"] => match kind_of(kind) {
+            // Before `self` had a route of its own, it reached `:token_id` and found no token.
+            Some(k) if *token_id == "self" => vec![
+                (post.clone(), E::RotateResourceTokenSelf(k, decode(id))),
+                (post, E::RotateResourceToken(k, decode(id), "self".into())),
+            ],
             Some(k) => vec![(
                 post,
                 E::RotateResourceToken(k, decode(id), decode(token_id)),
@@ -298,6 +305,9 @@ pub fn resolve(method: &Method, segments: &[&str], release: (u32, u32)) -> Resol
         if m == wanted {
             return Resolved::Endpoint(endpoint);
         }
+        if allowed.contains(&m) {
+            continue;
+        }
         allowed.push(m.clone());
         if m == Method::GET {
             allowed.push(Method::HEAD);
@@ -323,6 +333,7 @@ pub fn handle(ctx: &mut Ctx<'_>, endpoint: Endpoint) -> ApiResult<Reply> {
         E::ResourceToken(kind, id, t) => access_tokens::show(ctx, kind, &id, &t),
         E::RevokeResourceToken(kind, id, t) => access_tokens::revoke(ctx, kind, &id, &t),
         E::RotateResourceToken(kind, id, t) => access_tokens::rotate(ctx, kind, &id, &t),
+        E::RotateResourceTokenSelf(kind, id) => access_tokens::rotate_self(ctx, kind, &id),
         E::TokenSelf => users::token_self(ctx),
         E::RevokeTokenSelf => personal_tokens::revoke_self(ctx),
         E::RotateTokenSelf => personal_tokens::rotate_self(ctx),
@@ -501,6 +512,26 @@ mod tests {
         assert_eq!(
             resolve(&Method::DELETE, &path, (17, 7)),
             Resolved::Endpoint(Endpoint::RevokeToken)
+        );
+        let rotate_self = ["groups", "5", "access_tokens", "self", "rotate"];
+        assert_eq!(
+            resolve(&Method::POST, &rotate_self, (17, 9)),
+            Resolved::Endpoint(Endpoint::RotateResourceTokenSelf(
+                ResourceKind::Group,
+                "5".into()
+            ))
+        );
+        assert_eq!(
+            resolve(&Method::POST, &rotate_self, (17, 8)),
+            Resolved::Endpoint(Endpoint::RotateResourceToken(
+                ResourceKind::Group,
+                "5".into(),
+                "self".into()
+            ))
+        );
+        assert_eq!(
+            resolve(&Method::GET, &rotate_self, NEW),
+            Resolved::OtherMethods(vec![Method::POST])
         );
     }
 }

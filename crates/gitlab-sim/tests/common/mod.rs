@@ -255,6 +255,25 @@ impl SimExt for Running {
     }
 }
 
+/// The OAuth guard's answer to an expired token.
+pub fn expired_body() -> Value {
+    json!({"error": "invalid_token",
+           "error_description": "Token is expired. You can either do re-authorization or token refresh."})
+}
+
+/// The OAuth guard's answer to a revoked token.
+pub fn revoked_body() -> Value {
+    json!({"error": "invalid_token",
+           "error_description": "Token was revoked. You have to re-authorize from the user."})
+}
+
+/// `403` for a token whose scopes the endpoint does not accept; `scope` lists those it does.
+pub fn scope_body(scope: &str) -> Value {
+    json!({"error": "insufficient_scope",
+           "error_description": "The request requires higher privileges than provided by the access token.",
+           "scope": scope})
+}
+
 pub fn ids(body: &Value) -> Vec<u64> {
     body.as_array()
         .expect("array body")
