@@ -154,13 +154,14 @@ pub enum ProjectView {
     WithAccess,
 }
 
-/// Renders a project. `permissions` are the caller's (direct project level, group level), already
-/// chosen the way the calling endpoint chooses them.
+/// Renders a project for `viewer`. `permissions` are the viewer's (direct project level, group
+/// level), already chosen the way the calling endpoint chooses them.
 pub fn project(
     state: &SimState,
     p: &Project,
     urls: &Urls,
     view: ProjectView,
+    viewer: Option<&User>,
     permissions: (Option<u8>, Option<u8>),
 ) -> Value {
     let full_path = state.project_full_path(p);
@@ -190,6 +191,21 @@ pub fn project(
         return v;
     }
     if let Some(obj) = v.as_object_mut() {
+        // `container_registry_url`, only while the instance's registry is enabled.
+        if let Some(host) = &state.registry_host {
+            obj.insert(
+                "container_registry_image_prefix".into(),
+                json!(format!("{host}/{}", full_path.to_lowercase())),
+            );
+        }
+        obj.insert(
+            "container_registry_enabled".into(),
+            json!(state.container_registry_available(p, viewer)),
+        );
+        obj.insert(
+            "container_registry_access_level".into(),
+            json!(p.container_registry.as_str()),
+        );
         obj.insert("visibility".into(), json!(p.visibility.as_str()));
         obj.insert("archived".into(), json!(false));
         obj.insert("empty_repo".into(), json!(false));

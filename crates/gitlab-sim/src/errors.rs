@@ -40,10 +40,15 @@ pub enum ApiError {
     BadRequest(String),
     /// `bad_request!(nil)`: `{"message":"400 Bad request"}`.
     BadRequestPlain,
+    /// `not_allowed!`: `{"message":"405 Method Not Allowed"}`.
+    MethodNotAllowed,
     /// `forbidden!(reason)`: `{"message":"403 Forbidden"}` or `"403 Forbidden - <reason>"`.
     Forbidden(Option<String>),
     /// `render_api_error!(msg, status)`: the message as is, no status prefix.
     ApiMessage(StatusCode, String),
+    /// `render_api_error!({ error: msg }, status)`: the message wrapped in an object
+    /// (`{"message":{"error":"Not found"}}`).
+    ApiErrorObject(StatusCode, String),
     /// `render_validation_error!(model)`: 400 with the model's errors, attribute by attribute
     /// (`{"message":{"title":["can't be blank"]}}`).
     ModelInvalid(Vec<(String, Vec<String>)>),
@@ -74,7 +79,8 @@ impl ApiError {
             | ApiError::BadRequestPlain
             | ApiError::ModelInvalid(_) => StatusCode::BAD_REQUEST,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::ApiMessage(status, _) => *status,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::ApiMessage(status, _) | ApiError::ApiErrorObject(status, _) => *status,
             ApiError::GrapeError(status, _) => *status,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::ApiV3Gone => StatusCode::GONE,
@@ -118,10 +124,12 @@ impl ApiError {
             }
             ApiError::BadRequestPlain => json!({"message": "400 Bad request"}),
             ApiError::Forbidden(None) => json!({"message": "403 Forbidden"}),
+            ApiError::MethodNotAllowed => json!({"message": "405 Method Not Allowed"}),
             ApiError::Forbidden(Some(reason)) => {
                 json!({"message": format!("403 Forbidden - {reason}")})
             }
             ApiError::ApiMessage(_, message) => json!({"message": message}),
+            ApiError::ApiErrorObject(_, message) => json!({"message": {"error": message}}),
             ApiError::ModelInvalid(errors) => {
                 let mut map = serde_json::Map::new();
                 for (attribute, messages) in errors {

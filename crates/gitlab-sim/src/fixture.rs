@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use crate::routes::access_tokens::bot_username;
 use crate::state::{
-    access, DeployKey, DeployKeyLink, DeployToken, Group, Member, Project, Resource, SimState,
-    Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
+    access, DeployKey, DeployKeyLink, DeployToken, FeatureAccess, Group, Member, Project, Resource,
+    SimState, Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
 };
 use crate::{secrets, sshkey};
 
@@ -37,6 +37,8 @@ pub const DEFAULT_VERSION: &str = "18.6.0";
 struct FixtureFile {
     today: Option<String>,
     version: Option<String>,
+    personal_access_token_prefix: Option<String>,
+    registry_host: Option<String>,
     #[serde(default)]
     users: Vec<FixtureUser>,
     #[serde(default)]
@@ -131,6 +133,7 @@ struct FixtureProject {
     description: Option<String>,
     default_branch: Option<String>,
     created_at: Option<String>,
+    container_registry_access_level: Option<String>,
     #[serde(default)]
     members: Vec<FixtureMember>,
     #[serde(default)]
@@ -263,6 +266,18 @@ fn check_scopes(scopes: &[String], allowed: &[&str], owner: &str) -> Result<(), 
     Ok(())
 }
 
+/// An optional field that takes one of a few words: the parsed word, or a message naming them.
+fn one_of<T>(
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    field: &str,
+    words: &str,
+) -> Result<Option<T>, FixtureError> {
+    value
+        .map(|v| parse(v).ok_or_else(|| FixtureError(format!("{field} {v:?} is not {words}"))))
+        .transpose()
+}
+
 fn non_empty(value: &str, what: &str) -> Result<(), FixtureError> {
     if value.trim().is_empty() {
         return fail(format!("{what} must not be empty"));
@@ -289,6 +304,18 @@ fn default_created_at(expires_at: Option<NaiveDate>, today: NaiveDate) -> DateTi
     day.and_time(nine).and_utc()
 }
 
+/// The `personal_access_token_prefix` setting's validation (blank, which GitLab allows and which
+/// makes every string look like a personal token, is refused here).
+fn check_token_prefix(prefix: &str) -> Result<(), FixtureError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=/@:.-".contains(c);
+    if prefix.is_empty() || prefix.chars().count() > 20 || !prefix.chars().all(allowed) {
+        return fail(format!(
+            "personal_access_token_prefix {prefix:?} must be 1 to 20 letters, digits or _+=/@:.-"
+        ));
+    }
+    Ok(())
+}
+
 /// Adds a project or group access token with its bot user.
 fn add_resource_token(
     state: &mut SimState,
@@ -310,7 +337,7 @@ fn add_resource_token(
             non_empty(s, &format!("{owner}: token"))?;
             s.clone()
         }
-        None => secrets::new_token_secret(),
+        None => secrets::new_token_secret(&state.token_prefix),
     };
     if !secrets_seen.insert(secret.clone()) {
         return fail(format!("{owner}: token value is used twice"));
@@ -554,6 +581,18 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
     let today = fixed_today.unwrap_or_else(|| Utc::now().date_naive());
     let version = file.version.unwrap_or_else(|| DEFAULT_VERSION.to_owned());
     non_empty(&version, "version")?;
+    let token_prefix = file
+        .personal_access_token_prefix
+        .unwrap_or_else(|| secrets::TOKEN_PREFIX.to_owned());
+    check_token_prefix(&token_prefix)?;
+    if let Some(host) = &file.registry_host {
+        let bad = |c: char| c.is_whitespace() || c == '/';
+        if host.is_empty() || host.contains(bad) {
+            return fail(format!(
+                "registry_host {host:?} must be a host with an optional port, like registry.example.com:5050"
+            ));
+        }
+    }
 
     let mut users = Vec::new();
     let mut tokens = Vec::new();
@@ -632,15 +671,12 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         path_segment(&g.path, "groups: path")?;
         non_empty(&g.name, "groups: name")?;
         let members = check_members(&g.members, &user_ids, &format!("group {:?}", g.path))?;
-        let visibility = match g.visibility.as_deref() {
-            None => None,
-            Some(v) => Some(Visibility::parse(v).ok_or_else(|| {
-                FixtureError(format!(
-                    "group {:?}: visibility {v:?} is not private, internal or public",
-                    g.path
-                ))
-            })?),
-        };
+        let visibility = one_of(
+            g.visibility.as_deref(),
+            Visibility::parse,
+            &format!("group {:?}: visibility", g.path),
+            "private, internal or public",
+        )?;
         explicit_visibility.push((g.id, visibility));
         groups.push(Group {
             id: g.id,
@@ -675,6 +711,8 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
     let mut state = SimState {
         fixed_today,
         version,
+        token_prefix,
+        registry_host: file.registry_host,
         users,
         groups,
         projects: Vec::new(),
@@ -712,15 +750,21 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         if !full_paths.insert(full_path.to_lowercase()) {
             return fail(format!("project path {full_path:?} is used twice"));
         }
-        let visibility = match p.visibility.as_deref() {
-            None => Visibility::Private,
-            Some(v) => Visibility::parse(v).ok_or_else(|| {
-                FixtureError(format!(
-                    "project {full_path:?}: visibility {v:?} is not private, internal or public"
-                ))
-            })?,
-        };
+        let visibility = one_of(
+            p.visibility.as_deref(),
+            Visibility::parse,
+            &format!("project {full_path:?}: visibility"),
+            "private, internal or public",
+        )?
+        .unwrap_or(Visibility::Private);
         let members = check_members(&p.members, &user_ids, &format!("project {full_path:?}"))?;
+        let container_registry = one_of(
+            p.container_registry_access_level.as_deref(),
+            FeatureAccess::parse,
+            &format!("project {full_path:?}: container_registry_access_level"),
+            "enabled, private or disabled",
+        )?
+        .unwrap_or(FeatureAccess::Enabled);
         // Deterministic and increasing with the id, so `order_by=created_at` is predictable.
         let created_at = match &p.created_at {
             Some(t) => parse_time(t, today, &format!("project {full_path:?}: created_at"))?,
@@ -739,6 +783,7 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
             created_at,
             last_activity_at: created_at,
             members,
+            container_registry,
         });
 
         let resource = Resource::project(p.id);
@@ -829,6 +874,10 @@ mod tests {
         assert_eq!(state.deploy_keys.len(), 3);
         assert_eq!(state.deploy_key_links.len(), 4);
         assert_eq!(state.triggers.len(), 5);
+        assert_eq!(
+            state.registry_host.as_deref(),
+            Some("registry.localhost:5050")
+        );
     }
 
     #[test]
@@ -859,6 +908,30 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.0.contains("expires_at"), "{err}");
+    }
+
+    #[test]
+    fn token_prefix_follows_gitlabs_setting_rules() {
+        let state = load(r#"{"personal_access_token_prefix":"acme:dev@"}"#).unwrap();
+        assert_eq!(state.token_prefix, "acme:dev@");
+        assert_eq!(load("{}").unwrap().token_prefix, "glpat-");
+        for bad in ["", "has space", "twenty-one-characters"] {
+            let err = load(&format!(r#"{{"personal_access_token_prefix":"{bad}"}}"#)).unwrap_err();
+            assert!(err.0.contains("personal_access_token_prefix"), "{err}");
+        }
+    }
+
+    #[test]
+    fn registry_settings_are_checked() {
+        let err = load(r#"{"registry_host":"https://registry.example.com"}"#).unwrap_err();
+        assert!(err.0.contains("registry_host"), "{err}");
+        let err = load(
+            r#"{"groups":[{"id":1,"path":"g","name":"G","parent_id":null}],
+                "projects":[{"id":1,"path":"p","name":"P","namespace_id":1,
+                             "container_registry_access_level":"public"}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.0.contains("container_registry_access_level"), "{err}");
     }
 
     #[test]

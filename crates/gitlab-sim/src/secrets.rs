@@ -19,10 +19,14 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     buf
 }
 
-/// A classic personal/project access token: `glpat-` and 20 url-safe characters.
-pub fn new_token_secret() -> String {
+/// The default `personal_access_token_prefix`.
+pub const TOKEN_PREFIX: &str = "glpat-";
+
+/// A classic personal/project access token: the instance's prefix (`glpat-` unless an admin
+/// changed it) and 20 url-safe characters.
+pub fn new_token_secret(prefix: &str) -> String {
     let bytes: [u8; 20] = random_bytes();
-    let mut out = String::from("glpat-");
+    let mut out = String::from(prefix);
     // 256 is a multiple of 64, so masking keeps the distribution uniform.
     out.extend(bytes.iter().map(|b| URLSAFE[(b & 63) as usize] as char));
     out
@@ -81,13 +85,14 @@ mod tests {
 
     #[test]
     fn secrets_have_gitlab_shape() {
-        let secret = new_token_secret();
+        let secret = new_token_secret(TOKEN_PREFIX);
         assert_eq!(secret.len(), 26);
         assert!(secret.starts_with("glpat-"));
         assert!(secret[6..]
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
-        assert_ne!(new_token_secret(), secret);
+        assert_ne!(new_token_secret(TOKEN_PREFIX), secret);
+        assert!(new_token_secret("acme_").starts_with("acme_"));
     }
 
     #[test]

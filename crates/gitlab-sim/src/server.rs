@@ -199,7 +199,7 @@ fn api(
     } else {
         method.clone()
     };
-    let endpoint = match routes::resolve(&routed_method, v4_segments) {
+    let endpoint = match routes::resolve(&routed_method, v4_segments, state.release()) {
         Resolved::Endpoint(endpoint) => endpoint,
         Resolved::OtherMethods(methods) if method == Method::OPTIONS => {
             let mut allow = vec!["OPTIONS".to_owned()];

@@ -188,6 +188,35 @@ impl Visibility {
     }
 }
 
+/// A project feature's access level (`ProjectFeature`), as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureAccess {
+    Disabled,
+    /// Members only (from the feature's minimum role).
+    Private,
+    /// Everyone who can see the project.
+    Enabled,
+}
+
+impl FeatureAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureAccess::Disabled => "disabled",
+            FeatureAccess::Private => "private",
+            FeatureAccess::Enabled => "enabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "disabled" => Some(FeatureAccess::Disabled),
+            "private" => Some(FeatureAccess::Private),
+            "enabled" => Some(FeatureAccess::Enabled),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Project {
     pub id: u64,
@@ -200,6 +229,9 @@ pub struct Project {
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
     pub members: Vec<Member>,
+    /// `container_registry_access_level`; new projects get `enabled`
+    /// (`default_projects_features.container_registry`).
+    pub container_registry: FeatureAccess,
 }
 
 /// A personal access token. Project access tokens are personal access tokens of bot users.
@@ -331,11 +363,25 @@ pub struct Fault {
     pub headers: Vec<(String, String)>,
 }
 
+/// `18.6.0`, `17.11.2-ee` → `(18, 6)`, `(17, 11)`: the leading digits of the first two parts.
+fn parse_release(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.trim().split('.').map(|part| {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse::<u32>().ok()
+    });
+    Some((parts.next()??, parts.next()??))
+}
+
 #[derive(Debug, Clone)]
 pub struct SimState {
     /// The fixture's date, if it pinned one; otherwise the real UTC date is used.
     pub fixed_today: Option<NaiveDate>,
     pub version: String,
+    /// The `personal_access_token_prefix` setting: how new personal, project and group access
+    /// tokens begin.
+    pub token_prefix: String,
+    /// `registry.host_port` when the container registry is enabled.
+    pub registry_host: Option<String>,
     pub users: Vec<User>,
     pub groups: Vec<Group>,
     pub projects: Vec<Project>,
@@ -367,6 +413,19 @@ impl SimState {
         }
     }
 
+    /// `major.minor` of the version the instance reports; one the sim cannot read counts as the
+    /// sim's default version.
+    pub fn release(&self) -> (u32, u32) {
+        parse_release(&self.version)
+            .or_else(|| parse_release(crate::fixture::DEFAULT_VERSION))
+            .unwrap_or((0, 0))
+    }
+
+    /// Whether the instance runs GitLab `major.minor` or later.
+    pub fn version_at_least(&self, major: u32, minor: u32) -> bool {
+        self.release() >= (major, minor)
+    }
+
     /// Saves a new, never-used token with a fresh secret and the next id, as GitLab's create and
     /// rotate services do; `previous_id` links a rotated token to the one it replaced.
     pub fn issue_token(&mut self, draft: TokenDraft) -> Token {
@@ -381,7 +440,7 @@ impl SimState {
             created_at: self.now(),
             last_used_at: None,
             last_used_ips: Vec::new(),
-            secret: crate::secrets::new_token_secret(),
+            secret: crate::secrets::new_token_secret(&self.token_prefix),
             previous_id: draft.previous_id,
         };
         self.next_token_id += 1;
@@ -535,6 +594,22 @@ impl SimState {
         }
     }
 
+    /// `project.feature_available?(:container_registry, user)`: off when disabled; for members
+    /// with Reporter or above (inherited roles count) and admins when private; for everyone who
+    /// sees the project when enabled. The instance's registry setting plays no part.
+    pub fn container_registry_available(&self, project: &Project, user: Option<&User>) -> bool {
+        match project.container_registry {
+            FeatureAccess::Disabled => false,
+            FeatureAccess::Enabled => true,
+            FeatureAccess::Private => user.is_some_and(|u| {
+                u.admin
+                    || self
+                        .effective_level(project, u.id)
+                        .is_some_and(|l| l >= access::REPORTER)
+            }),
+        }
+    }
+
     /// `find_group`: digits are an id, anything else a full path (case-insensitive).
     pub fn find_group(&self, id_or_path: &str) -> Option<&Group> {
         if !id_or_path.is_empty() && id_or_path.bytes().all(|b| b.is_ascii_digit()) {
@@ -657,5 +732,20 @@ impl SimState {
 
     pub fn token_by_secret(&self, secret: &str) -> Option<&Token> {
         self.tokens.iter().find(|t| t.secret == secret)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_read_major_and_minor() {
+        assert_eq!(parse_release("18.6.0"), Some((18, 6)));
+        assert_eq!(parse_release("17.11.2-ee"), Some((17, 11)));
+        assert_eq!(parse_release("17.10"), Some((17, 10)));
+        assert_eq!(parse_release("18"), None);
+        assert_eq!(parse_release("latest"), None);
+        assert!((17, 10) > (17, 9), "tuples compare numerically");
     }
 }

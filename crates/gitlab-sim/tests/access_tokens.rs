@@ -429,11 +429,10 @@ fn revoke_then_token_is_listed_inactive_and_stops_working() {
     let listed = sim.get(&format!("{TOKENS}/12")).token(MAINT).send().json();
     assert_eq!(listed["revoked"], true);
     assert_eq!(listed["active"], false);
-    sim.get("/api/v4/user").token(BOT_MAINT).send().expect(
-        401,
-        json!({"error": "invalid_token",
-               "error_description": "Token was revoked. You have to re-authorize from the user."}),
-    );
+    sim.get("/api/v4/user")
+        .token(BOT_MAINT)
+        .send()
+        .expect(401, revoked_body());
 }
 
 #[test]
@@ -607,4 +606,137 @@ fn project_can_be_named_by_encoded_path() {
         .send();
     assert_eq!(created.status, 201);
     assert_eq!(created.json()["resource_id"], 100);
+}
+
+const SELF_ROTATE: &str = "/api/v4/projects/100/access_tokens/self/rotate";
+const BOT_ROTATOR: &str = "glpat-test-bot-rotator-01";
+const BOT_REPO: &str = "glpat-test-bot-repo-00001";
+
+/// [`fixture`] plus two tokens of `top/sub/app` that cannot use the API: one may rotate itself,
+/// one may only read the repository.
+fn self_rotation_fixture() -> Value {
+    let mut f = fixture();
+    let tokens = f["projects"][0]["access_tokens"].as_array_mut().unwrap();
+    tokens.push(
+        json!({"name": "rotator", "token": BOT_ROTATOR, "scopes": ["self_rotate"],
+                       "access_level": 30, "expires_at": "2025-12-31"}),
+    );
+    tokens.push(
+        json!({"name": "repo", "token": BOT_REPO, "scopes": ["read_repository"],
+                       "expires_at": "2025-12-31"}),
+    );
+    f
+}
+
+#[test]
+fn a_project_token_rotates_itself() {
+    let sim = start();
+    let r = sim.post(SELF_ROTATE).token(BOT_MAINT).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = r.json();
+    let new_id = body["id"].as_u64().unwrap();
+    assert!(new_id > 16);
+    assert_eq!(body["name"], "bot-maint");
+    assert_eq!(body["access_level"], 40);
+    assert_eq!(body["resource_type"], "project");
+    assert_eq!(body["resource_id"], 100);
+    assert_eq!(body["expires_at"], "2025-06-22");
+    let secret = body["token"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("glpat-"));
+    // The old token is revoked at once and stays listed; the new one works.
+    sim.get("/api/v4/user")
+        .token(BOT_MAINT)
+        .send()
+        .expect(401, revoked_body());
+    assert_eq!(
+        sim.get(&format!("{TOKENS}/12")).token(MAINT).send().json()["revoked"],
+        true
+    );
+    // The new token rotates itself again, through the project's path, with a chosen date.
+    let again = sim
+        .post("/api/v4/projects/top%2Fsub%2Fapp/access_tokens/self/rotate")
+        .token(&secret)
+        .json(json!({"expires_at": "2025-09-01"}))
+        .send();
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.json()["expires_at"], "2025-09-01");
+    sim.post(SELF_ROTATE)
+        .token(again.json()["token"].as_str().unwrap())
+        .json(json!({"expires_at": "soon"}))
+        .send()
+        .expect(400, json!({"error": "expires_at is invalid"}));
+}
+
+#[test]
+fn self_rotation_needs_api_or_self_rotate_and_a_bot() {
+    let sim = start_with(&self_rotation_fixture());
+    let r = sim.post(SELF_ROTATE).token(BOT_ROTATOR).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["scopes"], json!(["self_rotate"]));
+    assert_eq!(r.json()["access_level"], 30);
+    sim.post(SELF_ROTATE)
+        .token(BOT_REPO)
+        .send()
+        .expect(403, scope_body("api self_rotate"));
+    // A person's token is not a resource token, even on a project they maintain.
+    let not_allowed = json!({"message": "405 Method Not Allowed"});
+    sim.post(SELF_ROTATE)
+        .token(MAINT)
+        .send()
+        .expect(405, not_allowed.clone());
+    sim.post("/api/v4/projects/999/access_tokens/self/rotate")
+        .token(ROOT)
+        .send()
+        .expect(405, not_allowed);
+    sim.post(SELF_ROTATE)
+        .send()
+        .expect(401, json!({"message": "401 Unauthorized"}));
+    sim.post(SELF_ROTATE)
+        .token(BOT_REVOKED)
+        .send()
+        .expect(401, revoked_body());
+}
+
+#[test]
+fn a_project_token_rotates_only_itself_in_its_own_project() {
+    let sim = start();
+    // A public project it can see, but whose bot it is not.
+    sim.post("/api/v4/projects/102/access_tokens/self/rotate")
+        .token(BOT_MAINT)
+        .send()
+        .expect(401, json!({"message": "401 Unauthorized"}));
+    sim.post("/api/v4/projects/103/access_tokens/self/rotate")
+        .token(BOT_MAINT)
+        .send()
+        .expect(404, json!({"message": "404 Project Not Found"}));
+    // Nothing was rotated.
+    assert_eq!(sim.get("/api/v4/user").token(BOT_MAINT).send().status, 200);
+    // The token can still describe itself.
+    let me = sim
+        .get("/api/v4/personal_access_tokens/self")
+        .token(BOT_MAINT)
+        .send()
+        .json();
+    assert_eq!(me["id"], 12);
+    assert_eq!(me["name"], "bot-maint");
+    assert!(me["last_used_ips"].is_array());
+    assert!(me.get("access_level").is_none());
+}
+
+#[test]
+fn before_17_9_self_is_just_an_unknown_token_id() {
+    let mut f = fixture();
+    f["version"] = json!("17.8.3");
+    let sim = start_with(&f);
+    sim.post(SELF_ROTATE)
+        .token(BOT_MAINT)
+        .send()
+        .expect(401, json!({"message": "401 Unauthorized"}));
+    assert_eq!(sim.get("/api/v4/user").token(BOT_MAINT).send().status, 200);
+    sim.post(SELF_ROTATE)
+        .token(ROOT)
+        .send()
+        .expect(404, json!({"message": "404 Not Found"}));
+    let options = sim.req("OPTIONS", SELF_ROTATE).send();
+    assert_eq!(options.header("allow"), Some("OPTIONS, POST"));
 }

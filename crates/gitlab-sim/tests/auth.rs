@@ -5,22 +5,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-fn expired_body() -> serde_json::Value {
-    json!({"error": "invalid_token",
-           "error_description": "Token is expired. You can either do re-authorization or token refresh."})
-}
-
-fn revoked_body() -> serde_json::Value {
-    json!({"error": "invalid_token",
-           "error_description": "Token was revoked. You have to re-authorize from the user."})
-}
-
-fn scope_body(scope: &str) -> serde_json::Value {
-    json!({"error": "insufficient_scope",
-           "error_description": "The request requires higher privileges than provided by the access token.",
-           "scope": scope})
-}
-
 #[test]
 fn private_token_header_and_bearer_both_authenticate() {
     let sim = start();

@@ -262,3 +262,46 @@ fn cors_headers_on_a_group_error() {
     let r = sim.req("OPTIONS", TOKENS).send();
     assert_eq!(r.header("allow"), Some("OPTIONS, GET, HEAD, POST"));
 }
+
+#[test]
+fn a_group_token_rotates_itself() {
+    let sim = start_credentials();
+    let me = sim
+        .get("/api/v4/personal_access_tokens/self")
+        .token(GROUP_BOT)
+        .send()
+        .json();
+    assert_eq!(me["id"], 17);
+    assert_eq!(me["name"], "group-bot");
+    assert!(me.get("access_level").is_none());
+    // Only in its own group.
+    sim.post("/api/v4/projects/100/access_tokens/self/rotate")
+        .token(GROUP_BOT)
+        .send()
+        .expect(401, unauthorized());
+    let r = sim
+        .post("/api/v4/groups/top/access_tokens/self/rotate")
+        .token(GROUP_BOT)
+        .send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["name"], "group-bot");
+    assert_eq!(body["resource_type"], "group");
+    assert_eq!(body["resource_id"], 10);
+    assert_eq!(body["access_level"], 40);
+    assert_eq!(body["expires_at"], "2025-06-22");
+    assert_eq!(sim.get("/api/v4/user").token(GROUP_BOT).send().status, 401);
+    let secret = body["token"].as_str().unwrap();
+    assert_eq!(
+        sim.get("/api/v4/personal_access_tokens/self")
+            .token(secret)
+            .send()
+            .json()["id"],
+        body["id"]
+    );
+    // A project token cannot rotate itself through a group.
+    sim.post("/api/v4/groups/10/access_tokens/self/rotate")
+        .token(BOT_MAINT)
+        .send()
+        .expect(401, unauthorized());
+}

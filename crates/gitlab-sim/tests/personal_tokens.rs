@@ -55,16 +55,75 @@ fn admins_list_everyone_or_one_user() {
     assert_eq!(r.header("x-total"), Some("16"));
     let r = sim.get(&format!("{PATS}?user_id=3")).token(ROOT).send();
     assert_eq!(ids(&r.json()), vec![3]);
+    // `finder_params` calls a bare `not_found!`, for an unknown user and for a blank `user_id`.
+    let not_found = json!({"message": "404 Not Found"});
     sim.get(&format!("{PATS}?user_id=999"))
         .token(ROOT)
         .send()
-        .expect(404, json!({"message": "404 User Not Found"}));
+        .expect(404, not_found.clone());
+    sim.get(&format!("{PATS}?user_id="))
+        .token(ROOT)
+        .send()
+        .expect(404, not_found);
     let page = sim
         .get(&format!("{PATS}?per_page=5&page=2"))
         .token(ROOT)
         .send();
     assert_eq!(ids(&page.json()), vec![6, 7, 8, 9, 10]);
     assert_eq!(page.header("x-total-pages"), Some("4"));
+}
+
+#[test]
+fn admin_filters_span_every_user() {
+    let sim = start();
+    let get = |query: &str| {
+        let r = sim.get(&format!("{PATS}?{query}")).token(ROOT).send();
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        ids(&r.json())
+    };
+    // Expired (9), revoked (11) and the expired and revoked project bots' tokens (14, 15).
+    assert_eq!(get("state=inactive"), vec![9, 11, 14, 15]);
+    assert_eq!(get("revoked=true"), vec![11, 15]);
+    assert_eq!(get("search=bot-"), vec![12, 13, 14, 15, 16]);
+    assert_eq!(get("search=bot-&user_id=7"), vec![12]);
+    assert_eq!(get("expires_before=2025-06-15"), vec![9, 14]);
+    assert_eq!(
+        get("expires_after=2026-01-01"),
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 11]
+    );
+    // Fixture tokens without `created_at` were made a year before they expire, at 09:00.
+    assert_eq!(get("created_after=2025-01-01T09:30:00Z"), vec![12]);
+    assert_eq!(
+        get("created_before=2024-12-31T12:00:00Z"),
+        vec![9, 10, 13, 14, 15, 16]
+    );
+    // Only the admin's own token has been used: by this very request.
+    assert_eq!(get("last_used_after=2025-06-15"), vec![1]);
+    assert!(get("last_used_before=2025-06-15").is_empty());
+    assert_eq!(get("sort=name_asc&per_page=3"), vec![14, 12, 13]);
+}
+
+#[test]
+fn non_admins_cannot_name_other_users_even_with_bad_values() {
+    let sim = start();
+    let unauthorized = json!({"message": "401 Unauthorized"});
+    // `restrict_non_admins!` runs before Grape validates `user_id`.
+    sim.get(&format!("{PATS}?user_id=abc"))
+        .token(DEV)
+        .send()
+        .expect(401, unauthorized.clone());
+    // Authentication comes before validation too.
+    sim.get(&format!("{PATS}?state=bogus"))
+        .token("glpat-nobody")
+        .send()
+        .expect(401, unauthorized);
+    // A blank `user_id` is no filter for a non-admin.
+    let own = sim.get(&format!("{PATS}?user_id=")).token(DEV).send();
+    assert_eq!(ids(&own.json()), vec![4]);
+    sim.get(&format!("{PATS}?state=bogus"))
+        .token(DEV)
+        .send()
+        .expect(400, json!({"error": "state does not have a valid value"}));
 }
 
 #[test]
@@ -107,11 +166,10 @@ fn rotate_by_id() {
     assert_eq!(body["user_id"], 4);
     let secret = body["token"].as_str().unwrap().to_owned();
     // The old token is revoked at once; the new one works.
-    sim.get("/api/v4/user").token(DEV).send().expect(
-        401,
-        json!({"error": "invalid_token",
-               "error_description": "Token was revoked. You have to re-authorize from the user."}),
-    );
+    sim.get("/api/v4/user")
+        .token(DEV)
+        .send()
+        .expect(401, revoked_body());
     assert_eq!(sim.get("/api/v4/user").token(&secret).send().status, 200);
     let default = sim
         .post(&format!("{PATS}/{}/rotate", body["id"]))
@@ -149,12 +207,7 @@ fn self_rotation_needs_api_or_self_rotate() {
     sim.post(&format!("{PATS}/self/rotate"))
         .token(READ_USER_ONLY)
         .send()
-        .expect(
-            403,
-            json!({"error": "insufficient_scope",
-                   "error_description": "The request requires higher privileges than provided by the access token.",
-                   "scope": "api self_rotate"}),
-        );
+        .expect(403, scope_body("api self_rotate"));
     let r = sim
         .post(&format!("{PATS}/self/rotate"))
         .token(OUTSIDER)
@@ -165,11 +218,7 @@ fn self_rotation_needs_api_or_self_rotate() {
     sim.post(&format!("{PATS}/self/rotate"))
         .token(OUTSIDER)
         .send()
-        .expect(
-            401,
-            json!({"error": "invalid_token",
-                   "error_description": "Token was revoked. You have to re-authorize from the user."}),
-        );
+        .expect(401, revoked_body());
 }
 
 #[test]

@@ -367,3 +367,109 @@ fn membership_lookup_errors() {
         .send()
         .expect(401, json!({"message": "401 Unauthorized"}));
 }
+
+#[test]
+fn registry_fields_without_a_registry() {
+    let sim = start();
+    let p = sim.get("/api/v4/projects/100").token(DEV).send().json();
+    // The registry's address exists only while the instance runs one; the project feature does
+    // not depend on it.
+    assert!(p.get("container_registry_image_prefix").is_none(), "{p}");
+    assert_eq!(p["container_registry_enabled"], true);
+    assert_eq!(p["container_registry_access_level"], "enabled");
+}
+
+#[test]
+fn registry_fields_with_a_registry() {
+    let mut f = fixture();
+    f["registry_host"] = json!("Registry.Example.com:5050");
+    f["projects"][0]["path"] = json!("App");
+    f["projects"][1]["container_registry_access_level"] = json!("disabled");
+    f["projects"][2]["container_registry_access_level"] = json!("private");
+    f["projects"][2]["members"] = json!([
+        {"user_id": 6, "access_level": 10},
+        {"user_id": 4, "access_level": 20}
+    ]);
+    let sim = start_with(&f);
+    let app = sim.get("/api/v4/projects/100").token(DEV).send().json();
+    // The host as configured, the project's full path lower-cased.
+    assert_eq!(
+        app["container_registry_image_prefix"],
+        "Registry.Example.com:5050/top/sub/app"
+    );
+    let site = sim.get("/api/v4/projects/101").token(DEV).send().json();
+    assert_eq!(
+        site["container_registry_image_prefix"],
+        "Registry.Example.com:5050/top/site"
+    );
+    assert_eq!(site["container_registry_enabled"], false);
+    assert_eq!(site["container_registry_access_level"], "disabled");
+
+    // A private registry is for members from Reporter up, and for admins.
+    let enabled_for = |token: Option<&str>| {
+        let mut req = sim.get("/api/v4/projects/102");
+        if let Some(token) = token {
+            req = req.token(token);
+        }
+        let body = req.send().json();
+        assert_eq!(body["container_registry_access_level"], "private");
+        body["container_registry_enabled"].as_bool().unwrap()
+    };
+    assert!(!enabled_for(None));
+    assert!(!enabled_for(Some(OUTSIDER)), "a Guest");
+    assert!(!enabled_for(Some(MAINT)), "not a member");
+    assert!(enabled_for(Some(DEV)), "a Reporter");
+    assert!(enabled_for(Some(ROOT)));
+
+    // Lists carry the same fields, except the simple view.
+    let list = sim.get("/api/v4/projects").token(DEV).send().json();
+    let prefixes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["container_registry_image_prefix"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        prefixes,
+        vec![
+            "Registry.Example.com:5050/other/pub",
+            "Registry.Example.com:5050/top/site",
+            "Registry.Example.com:5050/top/sub/app"
+        ]
+    );
+    let simple = sim
+        .get("/api/v4/projects?simple=true")
+        .token(DEV)
+        .send()
+        .json();
+    assert!(simple[0].get("container_registry_image_prefix").is_none());
+    assert!(simple[0].get("container_registry_access_level").is_none());
+    // So do a group's projects.
+    let group = sim.get("/api/v4/groups/12").send().json();
+    assert_eq!(
+        group["projects"][0]["container_registry_image_prefix"],
+        "Registry.Example.com:5050/other/pub"
+    );
+    assert_eq!(group["projects"][0]["container_registry_enabled"], false);
+}
+
+#[test]
+fn demo_projects_have_registry_addresses() {
+    let sim = start_demo();
+    let web = sim
+        .get("/api/v4/projects/demo%2Fweb")
+        .token("glpat-demo-root-admin-0001")
+        .send();
+    assert_eq!(
+        web.json()["container_registry_image_prefix"],
+        "registry.localhost:5050/demo/web"
+    );
+    let docs = sim.get("/api/v4/projects/demo%2Fdocs").send().json();
+    assert_eq!(docs["container_registry_access_level"], "disabled");
+    let api = sim
+        .get("/api/v4/projects/demo%2Fplatform%2Fapi")
+        .token("glpat-demo-root-admin-0001")
+        .send()
+        .json();
+    assert_eq!(api["name_with_namespace"], "Demo / Platform / API");
+}

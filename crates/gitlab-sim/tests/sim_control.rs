@@ -223,12 +223,7 @@ fn bad_fault_specs_are_refused() {
 
 #[test]
 fn demo_fixture_loads_by_default_and_has_every_role() {
-    let sim = gitlab_sim::spawn(gitlab_sim::Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        fixture: None,
-        site: None,
-    })
-    .unwrap();
+    let sim = start_demo();
     let banner = sim.banner.join("\n");
     for who in [
         "root (admin)",

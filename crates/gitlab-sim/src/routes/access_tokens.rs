@@ -14,7 +14,7 @@ use chrono::Duration;
 use serde_json::Value;
 
 use super::{find_resource, Ctx, Reply};
-use crate::auth::Caller;
+use crate::auth::{self, Caller, Scopes};
 use crate::entities;
 use crate::errors::{ApiError, ApiResult};
 use crate::pagination::{paginate, PageRequest};
@@ -439,6 +439,30 @@ pub fn rotate(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str, token_id: &str) -
             "Not eligible to rotate tokens with permissions not held by the user".into(),
         ));
     }
+    let token = rotate_token(ctx.state, &old, expires_at)?;
+    let state = &*ctx.state;
+    Ok(Reply::ok(entities::resource_token_with_secret(
+        state, &token, resource,
+    )))
+}
+
+/// `POST /{projects,groups}/:id/access_tokens/self/rotate` (`ResourceAccessTokens::SelfRotation`):
+/// the presented project or group token rotates itself with `PersonalAccessTokens::RotateService`,
+/// so no role check applies. Anything but a bot's token is `405`; a bot of another resource `401`.
+pub fn rotate_self(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult<Reply> {
+    let caller = auth::require(ctx.caller(Scopes::SelfRotate)?)?;
+    let mut check = Check::new(&ctx.params);
+    let expires_at = check.date("expires_at");
+    check.finish()?;
+    if !caller.user.is_bot() {
+        return Err(ApiError::MethodNotAllowed);
+    }
+    let resource = find_resource(ctx.state, Some(&caller), kind, id)?;
+    let old = ctx
+        .state
+        .find_resource_token(resource, &caller.token_id.to_string())
+        .cloned()
+        .ok_or(ApiError::Unauthorized)?;
     let token = rotate_token(ctx.state, &old, expires_at)?;
     let state = &*ctx.state;
     Ok(Reply::ok(entities::resource_token_with_secret(

@@ -137,7 +137,9 @@ pub fn show(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
                 .projects
                 .iter()
                 .filter(|p| p.namespace_id == group.id && state.can_read_project(user, p))
-                .map(|p| entities::project(state, p, ctx.urls, ProjectView::Full, (None, None)))
+                .map(|p| {
+                    entities::project(state, p, ctx.urls, ProjectView::Full, user, (None, None))
+                })
                 .collect();
             obj.insert("projects".into(), Value::Array(projects));
             obj.insert("shared_projects".into(), Value::Array(Vec::new()));

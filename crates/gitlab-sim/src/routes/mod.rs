@@ -6,6 +6,7 @@
 //! `:id` is one URL-encoded segment (`group%2Fproject`), never a multi-segment path.
 
 pub mod access_tokens;
+pub mod admin_token;
 pub mod deploy_keys;
 pub mod deploy_tokens;
 pub mod groups;
@@ -115,6 +116,7 @@ pub enum Endpoint {
     ResourceToken(ResourceKind, String, String),
     RevokeResourceToken(ResourceKind, String, String),
     RotateResourceToken(ResourceKind, String, String),
+    RotateResourceTokenSelf(ResourceKind, String),
     TokenSelf,
     RevokeTokenSelf,
     RotateTokenSelf,
@@ -140,6 +142,22 @@ pub enum Endpoint {
     Trigger(String, String),
     UpdateTrigger(String, String),
     DeleteTrigger(String, String),
+    TokenInfo,
+    RevokeToken,
+}
+
+impl Endpoint {
+    /// The GitLab release that added the route; on an older instance the path falls through to
+    /// the catch-all `404` like any path GitLab does not know. Routes the app needs on every
+    /// supported release carry no gate.
+    fn since(&self) -> (u32, u32) {
+        match self {
+            Endpoint::TokenInfo => (17, 5),
+            Endpoint::RevokeToken => (17, 7),
+            Endpoint::RotateResourceTokenSelf(..) => (17, 9),
+            _ => (0, 0),
+        }
+    }
 }
 
 /// Result of matching a path under `/api/v4/`.
@@ -178,6 +196,7 @@ fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
         ["groups"] => vec![(get, E::Groups)],
         ["groups", id] => vec![(get, E::Group(decode(id)))],
         ["deploy_tokens"] => vec![(get, E::AllDeployTokens)],
+        ["admin", "token"] => vec![(post, E::TokenInfo), (delete, E::RevokeToken)],
         ["personal_access_tokens"] => vec![(get, E::PersonalTokens)],
         ["personal_access_tokens", "self"] => {
             vec![(get, E::TokenSelf), (delete, E::RevokeTokenSelf)]
@@ -212,6 +231,11 @@ fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
             None => Vec::new(),
         },
         [kind, id, "access_tokens", token_id, "rotate"] => match kind_of(kind) {
+            // Before `self` had a route of its own, it reached `:token_id` and found no token.
+            Some(k) if *token_id == "self" => vec![
+                (post.clone(), E::RotateResourceTokenSelf(k, decode(id))),
+                (post, E::RotateResourceToken(k, decode(id), "self".into())),
+            ],
             Some(k) => vec![(
                 post,
                 E::RotateResourceToken(k, decode(id), decode(token_id)),
@@ -260,12 +284,14 @@ fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
     }
 }
 
-/// Matches `segments` (the path after `/api/v4/`) for `method`. HEAD is routed like GET.
-pub fn resolve(method: &Method, segments: &[&str]) -> Resolved {
+/// Matches `segments` (the path after `/api/v4/`) for `method` on an instance running `release`
+/// (`major.minor`). HEAD is routed like GET.
+pub fn resolve(method: &Method, segments: &[&str], release: (u32, u32)) -> Resolved {
     if segments.iter().any(|s| s.is_empty()) {
         return Resolved::Unknown;
     }
-    let routes = routes_for(segments);
+    let mut routes = routes_for(segments);
+    routes.retain(|(_, endpoint)| endpoint.since() <= release);
     if routes.is_empty() {
         return Resolved::Unknown;
     }
@@ -278,6 +304,9 @@ pub fn resolve(method: &Method, segments: &[&str]) -> Resolved {
     for (m, endpoint) in routes {
         if m == wanted {
             return Resolved::Endpoint(endpoint);
+        }
+        if allowed.contains(&m) {
+            continue;
         }
         allowed.push(m.clone());
         if m == Method::GET {
@@ -304,6 +333,7 @@ pub fn handle(ctx: &mut Ctx<'_>, endpoint: Endpoint) -> ApiResult<Reply> {
         E::ResourceToken(kind, id, t) => access_tokens::show(ctx, kind, &id, &t),
         E::RevokeResourceToken(kind, id, t) => access_tokens::revoke(ctx, kind, &id, &t),
         E::RotateResourceToken(kind, id, t) => access_tokens::rotate(ctx, kind, &id, &t),
+        E::RotateResourceTokenSelf(kind, id) => access_tokens::rotate_self(ctx, kind, &id),
         E::TokenSelf => users::token_self(ctx),
         E::RevokeTokenSelf => personal_tokens::revoke_self(ctx),
         E::RotateTokenSelf => personal_tokens::rotate_self(ctx),
@@ -329,6 +359,8 @@ pub fn handle(ctx: &mut Ctx<'_>, endpoint: Endpoint) -> ApiResult<Reply> {
         E::Trigger(id, t) => triggers::show(ctx, &id, &t),
         E::UpdateTrigger(id, t) => triggers::update(ctx, &id, &t),
         E::DeleteTrigger(id, t) => triggers::delete(ctx, &id, &t),
+        E::TokenInfo => admin_token::show(ctx),
+        E::RevokeToken => admin_token::revoke(ctx),
     }
 }
 
@@ -393,14 +425,21 @@ pub fn find_resource(
 mod tests {
     use super::*;
 
+    /// The sim's default release.
+    const NEW: (u32, u32) = (18, 6);
+
     #[test]
     fn routes_and_methods() {
         assert_eq!(
-            resolve(&Method::GET, &["projects", "demo%2Fweb"]),
+            resolve(&Method::GET, &["projects", "demo%2Fweb"], NEW),
             Resolved::Endpoint(Endpoint::Project("demo/web".into()))
         );
         assert_eq!(
-            resolve(&Method::DELETE, &["projects", "1", "access_tokens", "7"]),
+            resolve(
+                &Method::DELETE,
+                &["projects", "1", "access_tokens", "7"],
+                NEW
+            ),
             Resolved::Endpoint(Endpoint::RevokeResourceToken(
                 ResourceKind::Project,
                 "1".into(),
@@ -408,46 +447,91 @@ mod tests {
             ))
         );
         assert!(matches!(
-            resolve(&Method::PUT, &["projects"]),
+            resolve(&Method::PUT, &["projects"], NEW),
             Resolved::OtherMethods(_)
         ));
         assert_eq!(
-            resolve(&Method::GET, &["projects", "demo", "web"]),
+            resolve(&Method::GET, &["projects", "demo", "web"], NEW),
             Resolved::Unknown
         );
-        assert_eq!(resolve(&Method::GET, &["projects", ""]), Resolved::Unknown);
+        assert_eq!(
+            resolve(&Method::GET, &["projects", ""], NEW),
+            Resolved::Unknown
+        );
     }
 
     #[test]
     fn shared_routes_for_projects_and_groups() {
         assert_eq!(
-            resolve(&Method::HEAD, &["groups", "top%2Fsub", "access_tokens"]),
+            resolve(
+                &Method::HEAD,
+                &["groups", "top%2Fsub", "access_tokens"],
+                NEW
+            ),
             Resolved::Endpoint(Endpoint::ResourceTokens(
                 ResourceKind::Group,
                 "top/sub".into()
             ))
         );
         assert_eq!(
-            resolve(&Method::POST, &["groups", "1", "deploy_tokens"]),
+            resolve(&Method::POST, &["groups", "1", "deploy_tokens"], NEW),
             Resolved::Endpoint(Endpoint::CreateDeployToken(ResourceKind::Group, "1".into()))
         );
         // Deploy keys and triggers exist for projects only.
         assert_eq!(
-            resolve(&Method::GET, &["groups", "1", "deploy_keys"]),
+            resolve(&Method::GET, &["groups", "1", "deploy_keys"], NEW),
             Resolved::Unknown
         );
         assert_eq!(
-            resolve(&Method::PATCH, &["projects", "1", "triggers", "2"]),
+            resolve(&Method::PATCH, &["projects", "1", "triggers", "2"], NEW),
             Resolved::OtherMethods(vec![Method::GET, Method::HEAD, Method::PUT, Method::DELETE])
         );
         // `self` wins over `:id`.
         assert_eq!(
-            resolve(&Method::DELETE, &["personal_access_tokens", "self"]),
+            resolve(&Method::DELETE, &["personal_access_tokens", "self"], NEW),
             Resolved::Endpoint(Endpoint::RevokeTokenSelf)
         );
         assert_eq!(
-            resolve(&Method::POST, &["personal_access_tokens", "7", "rotate"]),
+            resolve(
+                &Method::POST,
+                &["personal_access_tokens", "7", "rotate"],
+                NEW
+            ),
             Resolved::Endpoint(Endpoint::RotatePersonalToken("7".into()))
+        );
+    }
+
+    #[test]
+    fn newer_routes_are_unknown_to_older_releases() {
+        let path = ["admin", "token"];
+        assert_eq!(resolve(&Method::POST, &path, (17, 4)), Resolved::Unknown);
+        assert_eq!(
+            resolve(&Method::DELETE, &path, (17, 6)),
+            Resolved::OtherMethods(vec![Method::POST])
+        );
+        assert_eq!(
+            resolve(&Method::DELETE, &path, (17, 7)),
+            Resolved::Endpoint(Endpoint::RevokeToken)
+        );
+        let rotate_self = ["groups", "5", "access_tokens", "self", "rotate"];
+        assert_eq!(
+            resolve(&Method::POST, &rotate_self, (17, 9)),
+            Resolved::Endpoint(Endpoint::RotateResourceTokenSelf(
+                ResourceKind::Group,
+                "5".into()
+            ))
+        );
+        assert_eq!(
+            resolve(&Method::POST, &rotate_self, (17, 8)),
+            Resolved::Endpoint(Endpoint::RotateResourceToken(
+                ResourceKind::Group,
+                "5".into(),
+                "self".into()
+            ))
+        );
+        assert_eq!(
+            resolve(&Method::GET, &rotate_self, NEW),
+            Resolved::OtherMethods(vec![Method::POST])
         );
     }
 }

@@ -14,7 +14,6 @@ use super::{require_admin, with_route, Ctx, Reply};
 use crate::auth::{self, Caller, Scopes};
 use crate::entities;
 use crate::errors::{ApiError, ApiResult};
-use crate::fixture::DEFAULT_VERSION;
 use crate::pagination::{paginate, PageRequest};
 use crate::params::{Check, INVALID, MISSING, NOT_VALID_VALUE};
 use crate::state::{SimState, Token, TokenDraft, MAX_LIFETIME_DAYS, PERSONAL_SCOPES};
@@ -37,23 +36,41 @@ fn may_manage(caller: &Caller, token: &Token) -> bool {
     caller.user.admin || caller.user.id == token.user_id
 }
 
-/// `GET /personal_access_tokens`.
+/// `GET /personal_access_tokens`. `authenticate!` and `restrict_non_admins!` run in a `before`
+/// block, ahead of parameter validation; `finder_params` then answers a bare `404 Not Found` to an
+/// admin naming an unknown user or leaving `user_id` blank (Grape reads `""` as nil).
 pub fn list(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
+    let caller = ctx.signed_in()?;
+    let raw_user_id = ctx.params.string("user_id").ok().flatten();
+    if !caller.user.admin {
+        // A non-admin may name only themselves; anything else, unparsable included, is `401`.
+        if let Some(raw) = raw_user_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if raw.parse::<u64>().ok() != Some(caller.user.id) {
+                return Err(ApiError::Unauthorized);
+            }
+        }
+    }
     let mut check = Check::new(&ctx.params);
-    let user_id = check.integer("user_id");
+    let user_id = match raw_user_id.as_deref() {
+        Some("") => None,
+        _ => check.integer("user_id"),
+    };
     let filters = TokenFilters::declare(&mut check);
     let page = PageRequest::declared(&mut check);
     check.finish()?;
-    let caller = ctx.signed_in()?;
     let state = &*ctx.state;
-    let owner = match (caller.user.admin, user_id) {
-        (true, None) => None,
-        (true, Some(id)) => {
-            let found = u64::try_from(id).ok().and_then(|id| state.user(id));
-            Some(found.ok_or(ApiError::NotFound(Some("User".into())))?.id)
+    let owner = match (caller.user.admin, raw_user_id.is_some()) {
+        (true, false) => None,
+        (true, true) => {
+            let found = user_id
+                .and_then(|id| u64::try_from(id).ok())
+                .and_then(|id| state.user(id));
+            Some(found.ok_or(ApiError::NotFound(None))?.id)
         }
-        // A non-admin may name only themselves.
-        (false, Some(id)) if id != caller.user.id as i64 => return Err(ApiError::Unauthorized),
         (false, _) => Some(caller.user.id),
     };
     let tokens = filters.apply(state, |t| owner.is_none_or(|o| t.user_id == o));
@@ -269,23 +286,9 @@ pub fn create_for_user(ctx: &mut Ctx<'_>, user_id: &str) -> ApiResult<Reply> {
     Ok(Reply::json(StatusCode::CREATED, body))
 }
 
-/// Whether the instance's version is at least `major`.
-fn version_at_least(state: &SimState, major: u32) -> bool {
-    let version = if state.version.is_empty() {
-        DEFAULT_VERSION
-    } else {
-        state.version.as_str()
-    };
-    version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok())
-        .is_some_and(|m| m >= major)
-}
-
 /// `POST /user/personal_access_tokens`: a user mints a narrowly scoped token for themselves.
 pub fn create_own(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
-    let allowed: &[&str] = if version_at_least(ctx.state, 18) {
+    let allowed: &[&str] = if ctx.state.version_at_least(18, 0) {
         &["k8s_proxy", "self_rotate"]
     } else {
         &["k8s_proxy"]

@@ -150,7 +150,7 @@ pub fn list(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
                 ),
                 None => (None, None),
             };
-            entities::project(state, p, ctx.urls, view, permissions)
+            entities::project(state, p, ctx.urls, view, user, permissions)
         })
         .collect();
     Ok(Reply::ok(serde_json::Value::Array(body)).with_headers(page.headers))
@@ -176,6 +176,7 @@ pub fn show(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
         &project,
         ctx.urls,
         view,
+        caller.as_ref().map(|c| &c.user),
         permissions,
     )))
 }

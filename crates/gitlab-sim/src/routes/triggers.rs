@@ -37,7 +37,8 @@ pub fn short_token(token: &str) -> String {
         .collect()
 }
 
-fn render(ctx: &Ctx<'_>, caller: &Caller, project: &Project, trigger: &Trigger) -> Value {
+/// `Entities::Trigger` for `caller`, through `Ci::TriggerPresenter`.
+pub fn render(ctx: &Ctx<'_>, caller: &Caller, project: &Project, trigger: &Trigger) -> Value {
     // `has_token_exposed?`: the owner, while still able to administer builds.
     let exposed = trigger.owner_id == caller.user.id && can_admin_build(ctx.state, caller, project);
     let token = if exposed {

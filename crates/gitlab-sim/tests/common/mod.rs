@@ -105,6 +105,16 @@ pub fn start() -> Running {
     start_with(&fixture())
 }
 
+/// A sim with the built-in demo fixture.
+pub fn start_demo() -> Running {
+    gitlab_sim::spawn(gitlab_sim::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        fixture: None,
+        site: None,
+    })
+    .expect("sim starts")
+}
+
 /// One response, read eagerly.
 #[derive(Debug)]
 pub struct Resp {
@@ -243,6 +253,25 @@ impl SimExt for Running {
     fn req(&self, method: &str, path: &str) -> Req {
         at(method, &format!("{}{path}", self.base_url))
     }
+}
+
+/// The OAuth guard's answer to an expired token.
+pub fn expired_body() -> Value {
+    json!({"error": "invalid_token",
+           "error_description": "Token is expired. You can either do re-authorization or token refresh."})
+}
+
+/// The OAuth guard's answer to a revoked token.
+pub fn revoked_body() -> Value {
+    json!({"error": "invalid_token",
+           "error_description": "Token was revoked. You have to re-authorize from the user."})
+}
+
+/// `403` for a token whose scopes the endpoint does not accept; `scope` lists those it does.
+pub fn scope_body(scope: &str) -> Value {
+    json!({"error": "insufficient_scope",
+           "error_description": "The request requires higher privileges than provided by the access token.",
+           "scope": scope})
 }
 
 pub fn ids(body: &Value) -> Vec<u64> {
