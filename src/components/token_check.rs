@@ -15,7 +15,7 @@ use domain::error::ErrorKind;
 use domain::features::Feature;
 use domain::models::{AppSettings, Credential, TokenStatus, User};
 use domain::request::{self, Method};
-use domain::token_prefix::{access_token_kind, recognise, Recognised, TokenType};
+use domain::token_prefix::{access_token_kind, recognise_on, Recognised, TokenType};
 use domain::{ApiError, Kind, Route, Secret};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -150,7 +150,7 @@ pub fn TokenCheck() -> Html {
     };
 
     let recognised = match &*pasted {
-        Some(t) => recognise(t.expose(), prefix.as_deref()),
+        Some(t) => recognise_on(t.expose(), prefix.as_deref().unwrap_or_default()),
         None => Recognised::Empty,
     };
     let token_type = match recognised {

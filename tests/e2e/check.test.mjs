@@ -157,3 +157,35 @@ appTest('someone who is not an administrator has no admin page', 'check', async 
   await page.evaluate(() => (location.hash = '#/admin'));
   assert.match(await page.getByTestId('no-permission').innerText(), /Only administrators/);
 });
+
+appTest("an administrator identifies and revokes any token, on the instance's own prefix too", 'check', async ({ page, sim }) => {
+  await signIn(page, sim, 'ada');
+  await openCheck(page);
+
+  // The instance's prefix replaces glpat-: only an admin can read it, and then the box knows it.
+  await paste(page, 'acme-e2e-maria-cli-00001');
+  assert.match(await page.getByTestId('check-kind').innerText(), /access token/i);
+  await page.getByTestId('check-admin').click();
+  const found = await page.getByTestId('check-found').innerText();
+  assert.match(found, /admin token API/);
+  assert.match(found, /cli[\s\S]*@maria/);
+  await page.getByTestId('check-revoke').click();
+  await page.getByTestId('revoke-confirm').fill('cli');
+  await page.getByTestId('revoke-submit').click();
+  await page.getByTestId('revoke-dialog').waitFor({ state: 'detached' });
+  assert.equal(await selfStatus(sim, 'acme-e2e-maria-cli-00001'), 401);
+
+  await paste(page, 'gldt-e2e-registry-pull-01');
+  await page.getByTestId('check-admin').click();
+  assert.match(await page.getByTestId('check-found').innerText(), /registry-pull/);
+  await page.getByTestId('check-revoke').click();
+  await page.getByTestId('revoke-confirm').fill('registry-pull');
+  await page.getByTestId('revoke-submit').click();
+  await page.getByTestId('revoke-dialog').waitFor({ state: 'detached' });
+  const listed = await sim.api('GET', '/projects/100/deploy_tokens', { token: sim.tokenFor('ada') });
+  assert.equal(listed.body.find((t) => t.name === 'registry-pull').revoked, true);
+
+  await paste(page, 'glpat-never-issued-000000');
+  await page.getByTestId('check-admin').click();
+  assert.match(await page.getByTestId('error').innerText(), /does not know this token/);
+});

@@ -282,6 +282,24 @@ pub fn recognise(token: &str, custom_prefix: Option<&str>) -> Recognised {
     }
 }
 
+/// [`recognise`] on an instance whose `personal_access_token_prefix` setting (read by admins
+/// from the application settings) replaces `glpat-` for personal, project and group tokens.
+pub fn recognise_on(token: &str, pat_prefix: &str) -> Recognised {
+    let found = recognise(token, None);
+    let (token, prefix) = (token.trim(), pat_prefix.trim());
+    if found == Recognised::Unknown
+        && !prefix.is_empty()
+        && token.len() > prefix.len()
+        && token.starts_with(prefix)
+    {
+        return Recognised::Known {
+            kind: TokenType::AccessToken,
+            custom_prefix: true,
+        };
+    }
+    found
+}
+
 /// The type whose prefix starts `body`, the longest if several do.
 fn type_of(body: &str) -> Option<TokenType> {
     TokenType::ALL
@@ -393,6 +411,27 @@ mod tests {
         assert_eq!(with("glpat-abc", ""), known(TokenType::AccessToken));
         assert_eq!(with("glpat-abc", "gl"), known(TokenType::AccessToken));
         assert_eq!(recognise("mycompany-glpat-abc", None), Recognised::Unknown);
+    }
+
+    #[test]
+    fn the_instance_pat_prefix_names_access_tokens() {
+        let custom = Recognised::Known {
+            kind: TokenType::AccessToken,
+            custom_prefix: true,
+        };
+        assert_eq!(recognise_on("acme-abcdef", "acme-"), custom);
+        assert_eq!(recognise_on("acme-", "acme-"), Recognised::Unknown);
+        assert_eq!(
+            recognise_on("gldt-abc", "acme-"),
+            known(TokenType::DeployToken)
+        );
+        assert_eq!(
+            recognise_on("glpat-abc", "glpat-"),
+            known(TokenType::AccessToken)
+        );
+        assert_eq!(recognise_on("other-abc", "acme-"), Recognised::Unknown);
+        assert_eq!(recognise_on("acme-abc", ""), Recognised::Unknown);
+        assert_eq!(recognise_on("acme abc", "acme"), Recognised::NotAToken);
     }
 
     #[test]

@@ -278,3 +278,21 @@ fn the_instance_prefix_marks_personal_tokens() {
         .json();
     assert!(rotated["token"].as_str().unwrap().starts_with("acme_"));
 }
+
+#[test]
+fn application_settings_tell_admins_the_token_prefix() {
+    let mut f = credentials_fixture();
+    f["personal_access_token_prefix"] = json!("acme-");
+    let sim = start_with(&f);
+    let r = sim.get("/api/v4/application/settings").token(ROOT).send();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["personal_access_token_prefix"], "acme-");
+    assert_eq!(
+        sim.get("/api/v4/application/settings")
+            .token(MAINT)
+            .send()
+            .status,
+        403
+    );
+    assert_eq!(sim.get("/api/v4/application/settings").send().status, 401);
+}

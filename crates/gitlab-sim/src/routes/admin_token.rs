@@ -108,6 +108,16 @@ fn admin_and_token(ctx: &mut Ctx<'_>) -> ApiResult<(Caller, Record)> {
     Ok((caller, record))
 }
 
+/// `GET /application/settings` (`authenticated_as_admin!`): only the setting the app reads,
+/// the prefix of personal, project and group access tokens.
+pub fn settings(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
+    let caller = ctx.signed_in()?;
+    require_admin(&caller)?;
+    Ok(Reply::ok(serde_json::json!({
+        "personal_access_token_prefix": ctx.state.token_prefix,
+    })))
+}
+
 /// `POST /admin/token`: `200` with the entity of the token's own API.
 pub fn show(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     let (caller, record) = admin_and_token(ctx)?;

@@ -143,6 +143,7 @@ pub enum Endpoint {
     UpdateTrigger(String, String),
     DeleteTrigger(String, String),
     TokenInfo,
+    ApplicationSettings,
     RevokeToken,
 }
 
@@ -197,6 +198,7 @@ fn routes_for(segments: &[&str]) -> Vec<(Method, Endpoint)> {
         ["groups", id] => vec![(get, E::Group(decode(id)))],
         ["deploy_tokens"] => vec![(get, E::AllDeployTokens)],
         ["admin", "token"] => vec![(post, E::TokenInfo), (delete, E::RevokeToken)],
+        ["application", "settings"] => vec![(get, E::ApplicationSettings)],
         ["personal_access_tokens"] => vec![(get, E::PersonalTokens)],
         ["personal_access_tokens", "self"] => {
             vec![(get, E::TokenSelf), (delete, E::RevokeTokenSelf)]
@@ -360,6 +362,7 @@ pub fn handle(ctx: &mut Ctx<'_>, endpoint: Endpoint) -> ApiResult<Reply> {
         E::UpdateTrigger(id, t) => triggers::update(ctx, &id, &t),
         E::DeleteTrigger(id, t) => triggers::delete(ctx, &id, &t),
         E::TokenInfo => admin_token::show(ctx),
+        E::ApplicationSettings => admin_token::settings(ctx),
         E::RevokeToken => admin_token::revoke(ctx),
     }
 }
