@@ -32,6 +32,8 @@ pub struct Reveal {
     pub project_id: Option<u64>,
     /// The username that goes with the secret: the bot user, yours, or the deploy token's.
     pub username: Option<String>,
+    /// The container registry to log in to, when GitLab reported one for the project.
+    pub registry_host: Option<String>,
 }
 
 impl PartialEq for Reveal {

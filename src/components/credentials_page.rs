@@ -39,6 +39,8 @@ struct Holder {
     who: Who,
     /// The user personal tokens belong to, for snippets.
     username: Option<String>,
+    /// The project's container registry host, for `docker login`.
+    registry_host: Option<String>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -90,7 +92,9 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
             _ => (Owner::Project(id), Some(place.id)),
         };
         let caller = role_in(session, &by_id).await?;
+        let registry_host = place.registry_host().map(str::to_string);
         return Ok(Holder {
+            registry_host,
             route_owner: owner.clone(),
             owner: by_id,
             title: place.title().to_string(),
@@ -115,6 +119,7 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
                 false,
             ),
             username: None,
+            registry_host: None,
         });
     }
     let (listed, user, title) = match owner {
@@ -151,6 +156,7 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
             user.id == me.id,
         ),
         username: Some(user.username),
+        registry_host: None,
     })
 }
 
@@ -531,6 +537,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             owner_path: h.full_path.clone(),
                             project_id: h.project_id,
                             username,
+                            registry_host: h.registry_host.clone(),
                         });
                     }
                 }

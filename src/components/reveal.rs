@@ -122,7 +122,7 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
         project_id: r.project_id,
         username: r.username.as_deref(),
         scopes: &meta.scopes,
-        registry_host: None,
+        registry_host: r.registry_host.as_deref(),
         deploy_token_name: matches!(r.kind, Kind::ProjectDeployToken | Kind::GroupDeployToken)
             .then_some(meta.name.as_str()),
     });

@@ -319,6 +319,7 @@ pub fn TokenCheck() -> Html {
                         owner_path: String::new(),
                         project_id: None,
                         username: owner.map(|u| u.username),
+                        registry_host: None,
                     });
                     Ok(())
                 }) as _

@@ -95,6 +95,8 @@ appTest('a maintainer creates and revokes a project deploy token', 'kinds', asyn
   assert.equal(await page.getByTestId('reveal-username').innerText(), 'docker-puller');
   const snippets = await page.getByTestId('snippet').allInnerTexts();
   assert.ok(snippets.some((s) => s.includes("git clone 'http://docker-puller@")), snippets.join('\n'));
+  // The registry GitLab reports for the project, with the deploy token's username.
+  assert.ok(snippets.some((s) => s.includes("docker login 'registry.e2e.test:5050' -u 'docker-puller' --password-stdin")), snippets.join('\n'));
   const secret = await copyAndClose(page);
   assert.match(secret, /^gldt-/);
   await active(page, 'docker-pull').waitFor();

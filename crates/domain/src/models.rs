@@ -290,12 +290,26 @@ pub struct Place {
     pub http_url_to_repo: String,
     #[serde(default, deserialize_with = "lenient_datetime")]
     pub last_activity_at: Option<DateTime<Utc>>,
+    /// `registry.example.com/group/project` when the instance has a container registry and
+    /// this project's is on; absent from simple lists and on instances without one.
+    #[serde(default, deserialize_with = "nullable")]
+    pub container_registry_image_prefix: String,
 }
 
 pub type Project = Place;
 pub type Group = Place;
 
 impl Place {
+    /// The registry host to `docker login` to, when GitLab reported one.
+    pub fn registry_host(&self) -> Option<&str> {
+        let host = self
+            .container_registry_image_prefix
+            .split('/')
+            .next()?
+            .trim();
+        (!host.is_empty()).then_some(host)
+    }
+
     /// What lists and headings show: the full name, else the name.
     pub fn title(&self) -> &str {
         if self.name_with_namespace.is_empty() {
@@ -465,5 +479,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!((odd.active, odd.user_id), (None, None));
+    }
+
+    #[test]
+    fn the_registry_host_comes_from_the_image_prefix() {
+        let place = |json: &str| serde_json::from_str::<Place>(json).unwrap();
+        let on = place(
+            r#"{"id":1,"container_registry_image_prefix":"registry.example.com:5050/grp/app"}"#,
+        );
+        assert_eq!(on.registry_host(), Some("registry.example.com:5050"));
+        for off in [
+            r#"{"id":1}"#,
+            r#"{"id":1,"container_registry_image_prefix":null}"#,
+            r#"{"id":1,"container_registry_image_prefix":""}"#,
+        ] {
+            assert_eq!(place(off).registry_host(), None, "{off}");
+        }
     }
 }
