@@ -5,6 +5,7 @@
 
 use crate::components::credential_form::{CredentialFormDialog, Sender};
 use crate::components::credential_table::CredentialTable;
+use crate::components::enable_key_dialog::EnableKeyDialog;
 use crate::components::load::{view, Load};
 use crate::components::revoke_dialog::RevokeDialog;
 use crate::components::rotate_dialog::RotateDialog;
@@ -22,7 +23,7 @@ use domain::models::{expiring_soon, partition, CreatedToken, Credential, Member,
 use domain::request::{self, CreateBody};
 use domain::role::Caller;
 use domain::validate::FormContext;
-use domain::{ApiError, Kind, ProjectRef, Route};
+use domain::{AccessLevel, ApiError, Kind, ProjectRef, Route};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -274,6 +275,8 @@ enum Dialog {
     Edit(Credential),
     Rotate(Credential),
     Revoke(Credential),
+    /// A deploy key from another project.
+    Enable,
 }
 
 #[derive(Properties, PartialEq)]
@@ -282,10 +285,10 @@ pub struct CredentialsPageProps {
     pub kind: Kind,
 }
 
-fn sender<I: 'static, F, Fut>(f: F) -> Sender<I, ()>
+fn sender<I: 'static, O: 'static, F, Fut>(f: F) -> Sender<I, O>
 where
     F: Fn(I) -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<(), ApiError>> + 'static,
+    Fut: std::future::Future<Output = Result<O, ApiError>> + 'static,
 {
     Sender(Rc::new(move |i| Box::pin(f(i))))
 }
@@ -482,6 +485,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                 let dialog = dialog.clone();
                 Callback::from(move |_: MouseEvent| dialog.set(Dialog::Create))
             };
+            let open_enable = {
+                let dialog = dialog.clone();
+                Callback::from(move |_: MouseEvent| dialog.set(Dialog::Enable))
+            };
             let settings = settings_url(session.client.gitlab().base(), kind, &h.full_path);
             let you = match (
                 h.who.caller.role,
@@ -509,8 +516,14 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             <a href={settings} target="_blank" rel="noopener noreferrer">{ "Open in GitLab" }</a>
                         </p>
                     </div>
-                    <button type="button" class="btn btn-primary" data-testid="new-token" disabled={create_block.is_some()}
-                        title={create_block.clone()} onclick={open_create}>{ format!("{verb} {}", kind.noun()) }</button>
+                    <div class="head-actions">
+                        { if kind == Kind::DeployKey {
+                            html! { <button type="button" class="btn" data-testid="enable-existing" disabled={create_block.is_some()}
+                                title={create_block.clone()} onclick={open_enable}>{ "Enable existing key" }</button> }
+                        } else { html! {} } }
+                        <button type="button" class="btn btn-primary" data-testid="new-token" disabled={create_block.is_some()}
+                            title={create_block.clone()} onclick={open_create}>{ format!("{verb} {}", kind.noun()) }</button>
+                    </div>
                 </div>
             };
             let client = session.client.clone();
@@ -635,6 +648,59 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                     html! {
                         <RotateDialog token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
                             {send} on_close={close.clone()} />
+                    }
+                }
+                Dialog::Enable => {
+                    let present: Vec<String> = match &*loader.state {
+                        Load::Ready(d) => d
+                            .rows
+                            .as_deref()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|r| r.fingerprint.clone())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let search = {
+                        let client = client.clone();
+                        sender(move |text: String| {
+                            let client = client.clone();
+                            async move {
+                                let req = request::projects(AccessLevel::Maintainer, &text, 1, 20);
+                                Ok(client.page::<Place>(&req).await?.0)
+                            }
+                        })
+                    };
+                    let keys_of = {
+                        let client = client.clone();
+                        sender(move |id: u64| {
+                            let client = client.clone();
+                            async move {
+                                let there = Owner::Project(ProjectRef::Id(id));
+                                client
+                                    .all(|page| request::list(&there, Kind::DeployKey, page))
+                                    .await
+                            }
+                        })
+                    };
+                    let send = {
+                        let (client, owner) = (client.clone(), h.owner.clone());
+                        let notify = notify_changed.clone();
+                        sender(move |key_id: u64| {
+                            let (client, owner, notify) =
+                                (client.clone(), owner.clone(), notify.clone());
+                            async move {
+                                let key: Credential = client
+                                    .get(&request::enable_deploy_key(&owner, key_id))
+                                    .await?;
+                                notify(format!("Enabled \u{201c}{}\u{201d} here.", key.name));
+                                Ok(())
+                            }
+                        })
+                    };
+                    html! {
+                        <EnableKeyDialog here={h.project_id.unwrap_or_default()} {present} {search} {keys_of} {send}
+                            on_close={close.clone()} />
                     }
                 }
                 Dialog::Revoke(row) => {

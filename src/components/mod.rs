@@ -5,6 +5,7 @@ pub mod connect;
 pub mod credential_form;
 pub mod credential_table;
 pub mod credentials_page;
+pub mod enable_key_dialog;
 pub mod expiry_picker;
 pub mod field;
 pub mod header;

@@ -182,3 +182,28 @@ appTest('personal tokens: what the API cannot create goes to GitLab, the rest wo
   await copyAndClose(page);
   await revoke(page, 'laptop');
 });
+
+appTest('a deploy key used in one project is enabled in another', 'kinds', async ({ page, sim }) => {
+  await signIn(page, sim, 'maria');
+  await open(page, '#/projects/101/deploy_keys');
+  await page.getByTestId('no-active-tokens').waitFor();
+  await page.getByTestId('enable-existing').click();
+  await page.getByTestId('enable-search').fill('API');
+  await page.getByTestId('enable-find').click();
+  const projects = await page.getByTestId('enable-project').allInnerTexts();
+  assert.ok(projects.some((p) => /API/.test(p)), projects.join(', '));
+  assert.ok(!projects.some((p) => /Web/.test(p)), 'this project is not offered');
+  await page.getByTestId('enable-project').filter({ hasText: 'API' }).click();
+  await page.locator('[data-testid=enable-key][data-key-title="ci runner"] [data-testid=enable-key-submit]').click();
+  await page.getByTestId('enable-dialog').waitFor({ state: 'detached' });
+  await active(page, 'ci runner').waitFor();
+  assert.match(await page.getByTestId('notice').innerText(), /Enabled “ci runner” here/);
+  const there = await sim.api('GET', '/projects/101/deploy_keys', { token: sim.tokenFor('maria') });
+  assert.deepEqual(there.body.map((k) => k.title), ['ci runner']);
+
+  // Back in the dialog the key is marked as already here.
+  await page.getByTestId('enable-existing').click();
+  await page.getByTestId('enable-find').click();
+  await page.getByTestId('enable-project').filter({ hasText: 'API' }).click();
+  assert.match(await page.locator('[data-testid=enable-key][data-key-title="ci runner"]').innerText(), /already enabled here/);
+});

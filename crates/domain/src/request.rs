@@ -319,6 +319,15 @@ pub fn update(owner: &Owner, kind: Kind, id: u64, body: &CreateBody) -> ApiReque
     )
 }
 
+/// Enables a deploy key from another project here (`POST /projects/:id/deploy_keys/:key_id/enable`).
+pub fn enable_deploy_key(owner: &Owner, key_id: u64) -> ApiRequest {
+    with_body(
+        Method::Post,
+        format!("{}/{key_id}/enable", collection(owner, Kind::DeployKey)),
+        None,
+    )
+}
+
 /// Whether `owner` and `kind` go together (a group has no deploy keys).
 pub fn fits(owner: &Owner, kind: Kind) -> bool {
     kind.spec().owner == owner.owner_type()
@@ -454,6 +463,10 @@ mod tests {
             (
                 rotate(&Owner::User(3), Kind::PersonalAccessToken, 4, None),
                 "/personal_access_tokens/4/rotate",
+            ),
+            (
+                enable_deploy_key(&p, 12),
+                "/projects/demo%2Fweb/deploy_keys/12/enable",
             ),
             (
                 update(&p, Kind::TriggerToken, 9, &CreateBody::default()),
