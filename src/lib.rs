@@ -41,3 +41,10 @@ fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
         body.append_child(&el).ok();
     }
 }
+
+/// Talc instead of Rust's default dlmalloc: the same job in fewer bytes of the first visit (see
+/// the README's size table). `disable-grow-in-place` (Cargo.toml) trades a copy on some
+/// reallocations for a smaller module; the page's strings and lists are small.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

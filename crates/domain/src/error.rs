@@ -276,12 +276,14 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
     }
 }
 
+/// Upper-cases the first letter. GitLab's attribute names and messages are English, so ASCII
+/// is enough, and `char::to_uppercase` would bring Unicode's whole case table into the page.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
+    let mut out = s.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    out
 }
 
 fn default_message(status: u16) -> String {
@@ -372,6 +374,9 @@ mod tests {
             r#"{"message":{"title":["can't be blank"],"key":["is invalid"]}}"#,
         );
         assert_eq!(e.message, "Title can't be blank; key is invalid");
+        // Only an ASCII first letter is capitalised; anything else is left as GitLab wrote it.
+        let e = classify_error(400, r#"{"message":{"base":["été: ok"]}}"#);
+        assert_eq!(e.message, "été: ok");
         let e = classify_error(
             429,
             r#"{"message":{"error":"This endpoint has been requested too many times. Try again later."}}"#,

@@ -7,8 +7,7 @@
 //! ECDSA, ED25519 and their security-key variants. DSA has been refused by default since GitLab
 //! 11.0 (`doc/security/ssh_keys_restrictions.md`).
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-use base64::Engine;
+use base64ct::{Base64, Base64Unpadded, Encoding};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -179,9 +178,7 @@ pub fn parse(input: &str) -> Result<PublicKey, KeyError> {
         None => return Err(KeyError::UnknownType),
     };
     let blob_text = words.next().ok_or(KeyError::MissingBlob)?;
-    let blob = STANDARD
-        .decode(blob_text)
-        .map_err(|_| KeyError::BadBase64)?;
+    let blob = Base64::decode_vec(blob_text).map_err(|_| KeyError::BadBase64)?;
     let bits = check_blob(kind, &blob)?;
     let comment: Vec<&str> = words.collect();
     let comment = (!comment.is_empty()).then(|| comment.join(" "));
@@ -206,7 +203,7 @@ pub fn parse(input: &str) -> Result<PublicKey, KeyError> {
 /// `SHA256:…` as `ssh-keygen -lf` prints it.
 pub fn fingerprint(blob: &[u8]) -> String {
     let mut out = String::from("SHA256:");
-    STANDARD_NO_PAD.encode_string(Sha256::digest(blob), &mut out);
+    out.push_str(&Base64Unpadded::encode_string(&Sha256::digest(blob)));
     out
 }
 
@@ -450,16 +447,28 @@ mod tests {
             Err(KeyError::Malformed)
         );
         // Extra bytes after the key.
-        let mut raw = STANDARD.decode(blob).unwrap();
+        let mut raw = Base64::decode_vec(blob).unwrap();
         raw.push(0);
         assert_eq!(
-            parse(&format!("ssh-ed25519 {}", STANDARD.encode(&raw))),
+            parse(&format!("ssh-ed25519 {}", Base64::encode_string(&raw))),
             Err(KeyError::Malformed)
         );
         assert_eq!(
             parse(&format!("ssh-ed25519 {}", &blob[..blob.len() - 1])),
             Err(KeyError::BadBase64)
         );
+        // Only canonical base64, as ssh-keygen writes it: padding required, no stray low bits.
+        let padded = ECDSA256.split(' ').nth(1).unwrap();
+        assert!(padded.ends_with("c4="));
+        let unpadded = padded.trim_end_matches('=');
+        let stray_bits = padded.replace("c4=", "c5=");
+        for blob in [unpadded, &stray_bits] {
+            assert_eq!(
+                parse(&format!("ecdsa-sha2-nistp256 {blob}")),
+                Err(KeyError::BadBase64),
+                "{blob}"
+            );
+        }
         assert_eq!(parse("ssh-ed25519 not*base64"), Err(KeyError::BadBase64));
         assert_eq!(parse("ssh-ed25519"), Err(KeyError::MissingBlob));
         assert_eq!(parse(""), Err(KeyError::Empty));
