@@ -2,6 +2,7 @@
 //! responses; the real one is a thin layer over `fetch` (gloo-net).
 
 use domain::request::Method;
+use domain::secret::Zeroize;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -66,9 +67,14 @@ impl Transport for BrowserTransport {
                 .cache(web_sys::RequestCache::NoStore)
                 .header("PRIVATE-TOKEN", req.token);
             let request = match req.json_body {
-                Some(body) => builder
-                    .header("Content-Type", "application/json")
-                    .body(body),
+                Some(mut body) => {
+                    // The browser gets its own copy; ours may hold a secret and is wiped.
+                    let built = builder
+                        .header("Content-Type", "application/json")
+                        .body(wasm_bindgen::JsValue::from_str(&body));
+                    body.zeroize();
+                    built
+                }
                 None => builder.build(),
             }
             .map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 //! GitLab can answer (the token itself for access tokens, the admin token API for any kind),
 //! and offers self-rotation and revocation. The pasted value lives only while the box shows it.
 
+use crate::client::Client;
 use crate::components::credential_form::Sender;
 use crate::components::load::error_banner;
 use crate::components::revoke_dialog::RevokeDialog;
@@ -38,10 +39,11 @@ enum Dialog {
     Revoke,
 }
 
-/// A 401 on a self-lookup is about the pasted token, not the session: say so.
-fn about_pasted(e: ApiError) -> ApiError {
+/// GitLab's refusal in words about the pasted token. A 401 is about it only when it made the
+/// call itself; through the admin API a 401 is about the session.
+fn about_pasted(e: ApiError, by_itself: bool) -> ApiError {
     match e.kind {
-        ErrorKind::Unauthorized => ApiError::unexpected(
+        ErrorKind::Unauthorized if by_itself => ApiError::unexpected(
             "GitLab does not accept this token: it is unknown, expired or revoked, or it was made on another instance.",
         ),
         ErrorKind::NotFound => ApiError::unexpected(
@@ -51,28 +53,30 @@ fn about_pasted(e: ApiError) -> ApiError {
     }
 }
 
+/// A client that signs with the pasted token, for the calls a token makes about itself.
+fn signing_as(session: &Session, token: &Secret) -> Client {
+    session
+        .client
+        .with_token(Secret::new(token.expose().to_string()))
+}
+
 async fn owner_of(session: &Session, record: &Credential) -> Option<User> {
     let id = record.user_id?;
     session.client.get::<User>(&request::user(id)).await.ok()
 }
 
-/// Looks the token up, by itself or through the admin API; the request holding the plaintext
-/// in its body is wiped after sending.
+/// Looks the token up, by itself or through the admin API (whose request, holding the
+/// plaintext in its body, wipes it when dropped).
 async fn look_up(session: Rc<Session>, token: Rc<Secret>, admin: bool) -> Result<Found, ApiError> {
-    let record: Credential = if admin {
-        let mut req = request::admin_token(Method::Post, token.expose());
-        let got = session.client.get(&req).await;
-        req.wipe();
-        got.map_err(about_pasted)?
+    let found = if admin {
+        let req = request::admin_token(Method::Post, token.expose());
+        session.client.get::<Credential>(&req).await
     } else {
-        let client = session
-            .client
-            .with_token(Secret::new(token.expose().to_string()));
-        client
-            .get(&request::token_self())
+        signing_as(&session, &token)
+            .get::<Credential>(&request::token_self())
             .await
-            .map_err(about_pasted)?
     };
+    let record = found.map_err(|e| about_pasted(e, !admin))?;
     let owner = owner_of(&session, &record).await;
     Ok(Found {
         record,
@@ -291,13 +295,10 @@ pub fn TokenCheck() -> Html {
                     token.clone(),
                 );
                 Box::pin(async move {
-                    let client = session
-                        .client
-                        .with_token(Secret::new(token.expose().to_string()));
-                    let created = client
+                    let created = signing_as(&session, &token)
                         .created(&request::rotate_self(expires_at))
                         .await
-                        .map_err(about_pasted)?;
+                        .map_err(|e| about_pasted(e, true))?;
                     // The old value is dead now: if it was the session's own, carry on with
                     // the new one.
                     if session.client.signs_with(token.expose()) {
@@ -349,20 +350,15 @@ pub fn TokenCheck() -> Html {
                 );
                 Box::pin(async move {
                     let was_session = session.client.signs_with(token.expose());
-                    if by_itself {
-                        let client = session
-                            .client
-                            .with_token(Secret::new(token.expose().to_string()));
-                        client
+                    let done = if by_itself {
+                        signing_as(&session, &token)
                             .empty(&request::revoke_self())
                             .await
-                            .map_err(about_pasted)?;
                     } else {
-                        let mut req = request::admin_token(Method::Delete, token.expose());
-                        let done = session.client.empty(&req).await;
-                        req.wipe();
-                        done.map_err(about_pasted)?;
-                    }
+                        let req = request::admin_token(Method::Delete, token.expose());
+                        session.client.empty(&req).await
+                    };
+                    done.map_err(|e| about_pasted(e, by_itself))?;
                     clear.emit(());
                     if was_session {
                         dispatch.emit(AppAction::Disconnect);

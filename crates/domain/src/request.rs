@@ -50,6 +50,14 @@ pub struct ApiRequest {
     pub body: Option<String>,
 }
 
+/// Bodies can carry a secret (the admin token API takes the plaintext): every request wipes
+/// its body when dropped.
+impl Drop for ApiRequest {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
 impl ApiRequest {
     /// Overwrites the body: for requests that carry a secret.
     pub fn wipe(&mut self) {
@@ -156,7 +164,7 @@ pub fn revoke_self() -> ApiRequest {
 }
 
 /// The token information API (admins): `Post` identifies any token, `Delete` revokes or resets
-/// it. The plaintext travels in the body, never the URL; callers wipe the request afterwards.
+/// it. The plaintext travels in the body, never the URL, and is wiped with the request.
 pub fn admin_token(method: Method, token: &str) -> ApiRequest {
     #[derive(Serialize)]
     struct Body<'a> {
@@ -351,7 +359,9 @@ mod tests {
         assert_eq!(ProjectRef::parse("42"), Some(ProjectRef::Id(42)));
         assert_eq!(ProjectRef::parse("  "), None);
         let evil = ProjectRef::Path("a/../../user?x=1#y".into());
-        let path = list(&Owner::Project(evil), Kind::ProjectAccessToken, 1).path;
+        let path = list(&Owner::Project(evil), Kind::ProjectAccessToken, 1)
+            .path
+            .clone();
         assert_eq!(
             path,
             "/projects/a%2F..%2F..%2Fuser%3Fx%3D1%23y/access_tokens"
@@ -517,7 +527,7 @@ mod tests {
         assert_eq!(rotate(&p, Kind::ProjectAccessToken, 9, None).body, None);
         let d = revoke(&p, Kind::ProjectAccessToken, 9);
         assert_eq!(
-            (d.method, d.path.as_str(), d.body),
+            (d.method, d.path.as_str(), d.body.as_deref()),
             (Method::Delete, "/projects/7/access_tokens/9", None)
         );
         assert_eq!(
