@@ -53,7 +53,6 @@ struct PageData {
     /// Active credentials per kind the caller may see here, for the tabs; None where the
     /// count could not be read.
     counts: Vec<(Kind, Option<usize>)>,
-    epoch: u32,
 }
 
 fn active_count(rows: &[Credential]) -> usize {
@@ -105,43 +104,39 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
             username: None,
         });
     }
-    if *owner == Owner::Instance {
-        return Ok(Holder {
-            route_owner: owner.clone(),
-            owner: Owner::Instance,
-            title: "Every token on the instance".into(),
-            full_path: String::new(),
-            project_id: None,
-            who: who(
-                Caller {
-                    role: None,
-                    admin: me.is_admin,
-                },
-                false,
-            ),
-            username: None,
-            registry_host: None,
-        });
-    }
-    let (listed, user, title) = match owner {
+    // Personal tokens and the instance lists: no place, and no role in one.
+    let (listed, title, own, username) = match owner {
+        Owner::Instance => (
+            Owner::Instance,
+            "Every token on the instance".to_string(),
+            false,
+            None,
+        ),
         Owner::User(id) => {
             let user: User = session.client.get(&request::user(*id)).await?;
             let title = format!("Personal access tokens of @{}", user.username);
-            (Owner::User(*id), user, title)
+            (
+                Owner::User(*id),
+                title,
+                user.id == me.id,
+                Some(user.username),
+            )
         }
         // An admin's plain list would hold everyone's tokens: ask for their own.
-        _ => {
-            let listed = if me.is_admin {
+        _ => (
+            if me.is_admin {
                 Owner::User(me.id)
             } else {
                 Owner::Me
-            };
-            (
-                listed,
-                me.clone(),
-                "Your personal access tokens".to_string(),
-            )
-        }
+            },
+            "Your personal access tokens".to_string(),
+            true,
+            Some(me.username.clone()),
+        ),
+    };
+    let caller = Caller {
+        role: None,
+        admin: me.is_admin,
     };
     Ok(Holder {
         route_owner: owner.clone(),
@@ -149,19 +144,14 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
         title,
         full_path: String::new(),
         project_id: None,
-        who: who(
-            Caller {
-                role: None,
-                admin: me.is_admin,
-            },
-            user.id == me.id,
-        ),
-        username: Some(user.username),
+        who: who(caller, own),
+        username,
         registry_host: None,
     })
 }
 
-/// Counts for the other tabs, kept while the owner and the data stay the same.
+/// Counts for the tabs, read once per owner: afterwards only the shown kind changes on this
+/// page, and its count is taken from its fresh rows.
 async fn tab_counts(
     session: &Session,
     holder: &Holder,
@@ -205,14 +195,10 @@ async fn load(
     session: Rc<Session>,
     owner: Owner,
     kind: Kind,
-    epoch: u32,
     last: Option<PageData>,
 ) -> Result<PageData, ApiError> {
     let (holder, kept) = match last {
-        Some(d) if d.holder.route_owner == owner => {
-            let kept = (d.epoch == epoch).then_some(d.counts);
-            (d.holder, kept)
-        }
+        Some(d) if d.holder.route_owner == owner => (d.holder, Some(d.counts)),
         _ => (load_holder(&session, &owner).await?, None),
     };
     let mut counts = tab_counts(&session, &holder, &owner, kind, kept).await;
@@ -229,7 +215,6 @@ async fn load(
             kind,
             rows: Err(reason),
             counts,
-            epoch,
         });
     }
     let rows = match session
@@ -264,7 +249,6 @@ async fn load(
         kind,
         rows,
         counts,
-        epoch,
     })
 }
 
@@ -334,7 +318,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
             (props.owner.clone(), props.kind, ctx.tokens_epoch),
             // Same owner and kind: a refresh keeps the list on screen while it reloads.
             |a, b| a.0 == b.0 && a.1 == b.1,
-            move |(owner, kind, epoch), last| load(session.clone(), owner, kind, epoch, last),
+            move |(owner, kind, _), last| load(session.clone(), owner, kind, last),
         )
     };
     // Another page or tab closes any open dialog.
@@ -350,6 +334,12 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     let at = props.owner.owner_type();
     // Everyone's personal tokens: say whose each one is.
     let show_user = at == OwnerType::Instance && kind == Kind::PersonalAccessToken;
+    // A kind's own description speaks of "you" or "this project": not true of the instance lists.
+    let about = if at == OwnerType::Instance {
+        "What GitLab's administrator lists hold: every user's personal access tokens (project and group bots included) and every deploy token."
+    } else {
+        spec.about
+    };
     // The session's own token, where it is listed: rotating or revoking it changes the session.
     let session_token = (kind == Kind::PersonalAccessToken)
         .then(|| session.token_info.as_ref().map(|t| t.id))
@@ -754,7 +744,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         <section class="page" data-testid="tokens-page">
             { header }
             { tab_bar }
-            <p class="lead small">{ spec.about }</p>
+            <p class="lead small">{ about }</p>
             { body }
             { dialogs }
         </section>
