@@ -44,7 +44,10 @@ pub fn App(props: &AppProps) -> Html {
         let reveal = reveal.clone();
         let dispatch = dispatch.clone();
         Callback::from(move |_| {
-            // Dropping the last Rc wipes the secret; then every list reloads.
+            // Dropping the last Rc wipes the secret; then every list reloads, the new row marked.
+            if let Some(r) = &*reveal {
+                dispatch.emit(Action::Highlight(r.kind, r.created.meta.id));
+            }
             reveal.set(None);
             dispatch.emit(Action::TokensChanged);
         })
@@ -53,15 +56,32 @@ pub fn App(props: &AppProps) -> Html {
         session: state.session.clone(),
         transport: props.transport.clone(),
         tokens_epoch: state.tokens_epoch,
+        highlight: state.highlight,
+        rotations: state.rotations.clone(),
         dispatch: dispatch.clone(),
         reveal: open_reveal,
     };
     let on_dismiss = dispatch.reform(|_| Action::DismissNotice);
+    // The session's credential dying mid-session leads back to sign-in.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.session.clone(), move |session| {
+            if let Some(s) = session {
+                s.client
+                    .on_session_end(dispatch.reform(Action::SessionEnded));
+            }
+        });
+    }
+    // A notice speaks of the page it came from: it does not follow the user elsewhere.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(route.clone(), move |_| dispatch.emit(Action::DismissNotice));
+    }
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
                 <Header session={state.session.clone()} route={route.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
-                <main id="main" class="main">
+                <main id="main" class="main" tabindex="-1">
                     {
                         match state.session.as_ref().and_then(|s| s.read_only_reason()) {
                             Some(reason) => html! { <div class="banner banner-info" role="status" data-testid="read-only">{ reason }</div> },
@@ -99,15 +119,17 @@ pub fn App(props: &AppProps) -> Html {
 
 fn page(route: Route) -> Html {
     match route {
-        Route::Projects => html! { <PlacesPage key="projects" of={OwnerType::Project} /> },
-        Route::Groups => html! { <PlacesPage key="groups" of={OwnerType::Group} /> },
+        Route::Projects(query) => {
+            html! { <PlacesPage key="projects" of={OwnerType::Project} {query} /> }
+        }
+        Route::Groups(query) => html! { <PlacesPage key="groups" of={OwnerType::Group} {query} /> },
         Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
         Route::Check => html! { <TokenCheck /> },
         Route::NotFound => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>
                 <p>{ "This address does not lead to a tokenwarden page." }</p>
-                <a href={Route::Projects.href()} class="btn">{ "Go to your projects" }</a>
+                <a href={Route::projects().href()} class="btn">{ "Go to your projects" }</a>
             </section>
         },
     }

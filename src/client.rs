@@ -4,19 +4,26 @@
 use crate::transport::{RawRequest, RawResponse, Transport};
 use domain::error::{check, decode};
 use domain::models::CreatedToken;
+use domain::request::{self, Method};
 use domain::secret::Zeroize;
 use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
 use std::rc::Rc;
+use yew::Callback;
 
 /// Lists longer than this many pages are cut off rather than fetched forever.
 const MAX_PAGES: u32 = 50;
+
+/// Told GitLab's reason when the credential itself stops working mid-session.
+pub type SessionEndHook = Rc<RefCell<Option<Callback<String>>>>;
 
 #[derive(Clone)]
 pub struct Client {
     gitlab: GitLabUrl,
     token: Rc<Secret>,
     transport: Rc<dyn Transport>,
+    on_session_end: SessionEndHook,
 }
 
 impl PartialEq for Client {
@@ -31,6 +38,36 @@ impl Client {
             gitlab,
             token: Rc::new(token),
             transport,
+            on_session_end: Rc::default(),
+        }
+    }
+
+    /// Who hears that this client's credential stopped working (the app, for the session's
+    /// client; nobody for a pasted token's).
+    pub fn on_session_end(&self, hook: Callback<String>) {
+        *self.on_session_end.borrow_mut() = Some(hook);
+    }
+
+    /// A 401 is either about this call (GitLab answers 401 to a Maintainer listing group
+    /// tokens) or about the credential (expired, revoked). Asking `/user` tells them apart.
+    async fn check_credential(&self) {
+        let Some(hook) = self.on_session_end.borrow().clone() else {
+            return;
+        };
+        let probe = RawRequest {
+            method: Method::Get,
+            url: request::current_user().url(&self.gitlab),
+            token: self.token.expose(),
+            json_body: None,
+        };
+        if let Ok(res) = self.transport.send(probe).await {
+            if res.status == 401 {
+                let said = check(res.status, &res.body)
+                    .err()
+                    .map(|e| e.message)
+                    .unwrap_or_default();
+                hook.emit(said);
+            }
         }
     }
 
@@ -56,10 +93,15 @@ impl Client {
             token: self.token.expose(),
             json_body: req.body.clone(),
         };
-        self.transport
+        let res = self
+            .transport
             .send(raw)
             .await
-            .map_err(|e| ApiError::network(&e))
+            .map_err(|e| ApiError::network(&e))?;
+        if res.status == 401 {
+            self.check_credential().await;
+        }
+        Ok(res)
     }
 
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are

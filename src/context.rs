@@ -49,6 +49,8 @@ pub struct AppCtx {
     pub session: Option<Rc<Session>>,
     pub transport: TransportHandle,
     pub tokens_epoch: u32,
+    pub highlight: Option<(Kind, u64)>,
+    pub rotations: Rc<Vec<(u64, u64)>>,
     pub dispatch: Callback<Action>,
     /// Hands a new secret to the reveal dialog, which alone keeps it.
     pub reveal: Callback<Reveal>,

@@ -53,21 +53,34 @@ pub struct Credentials {
     pub token: Secret,
 }
 
+fn token_problem(token: &str) -> Option<String> {
+    let token = token.trim();
+    if token.is_empty() {
+        Some("Paste a personal access token.".into())
+    } else if token.contains(char::is_whitespace) {
+        Some("A token has no spaces or line breaks: check what was pasted.".into())
+    } else {
+        None
+    }
+}
+
+/// Both fields checked before anything is sent, so an empty form flags both at once.
+pub fn check_form(url: &str, token: &str, page_origin: &str) -> (Option<String>, Option<String>) {
+    let url_error = GitLabUrl::parse(url)
+        .and_then(|u| u.not_this_site(page_origin))
+        .err();
+    (url_error, token_problem(token))
+}
+
 pub async fn connect(
     creds: Credentials,
     transport: Rc<dyn Transport>,
 ) -> Result<Session, ConnectError> {
     let gitlab = GitLabUrl::parse(&creds.url).map_err(ConnectError::Url)?;
-    let token_text = creds.token.expose().trim();
-    if token_text.is_empty() {
-        return Err(ConnectError::Token("Paste a personal access token.".into()));
+    if let Some(problem) = token_problem(creds.token.expose()) {
+        return Err(ConnectError::Token(problem));
     }
-    if token_text.contains(char::is_whitespace) {
-        return Err(ConnectError::Token(
-            "A token has no spaces or line breaks: check what was pasted.".into(),
-        ));
-    }
-    let token = Secret::new(token_text.to_string());
+    let token = Secret::new(creds.token.expose().trim().to_string());
     drop(creds.token);
     let client = Client::new(gitlab, token, transport);
     let user: User = client.get(&request::current_user()).await.map_err(|e| match e.kind {
@@ -75,6 +88,17 @@ pub async fn connect(
         ErrorKind::InsufficientScope => ConnectError::Token(
             "This token cannot read your user profile: give it the api, read_api or read_user scope.".into(),
         ),
+        // Something answered, but not GitLab's API: most often another site's address.
+        ErrorKind::NotFound => ConnectError::Url(format!(
+            "{base} has no GitLab API ({status} {message}). Check that this is your GitLab's address.",
+            base = client.gitlab().base(),
+            status = e.status.unwrap_or(404),
+            message = e.message,
+        )),
+        ErrorKind::Unexpected => ConnectError::Url(format!(
+            "What {} answered is not GitLab's API. Check that this is your GitLab's address.",
+            client.gitlab().base()
+        )),
         _ => ConnectError::Api(e),
     })?;
     // Only PATs can describe themselves; anything else (400 for OAuth, 404 before 15.5) just
@@ -111,6 +135,8 @@ fn rejected_token_message(gitlab_says: &str) -> String {
 pub enum ConnectError {
     Url(String),
     Token(String),
+    /// What the form's own check found, per field.
+    Fields(Option<String>, Option<String>),
     Api(ApiError),
 }
 

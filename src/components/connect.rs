@@ -4,7 +4,7 @@
 use crate::components::field::{described_by, Field};
 use crate::components::load::error_banner;
 use crate::context::AppCtx;
-use crate::session::{connect, ConnectError, Credentials};
+use crate::session::{check_form, connect, ConnectError, Credentials};
 use crate::state::Action;
 use domain::{GitLabUrl, Secret};
 use std::rc::Rc;
@@ -24,6 +24,16 @@ fn remembered_url() -> String {
     storage()
         .and_then(|s| s.get_item(URL_KEY).ok().flatten())
         .unwrap_or_default()
+}
+
+fn focus_by_id(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
 }
 
 #[component]
@@ -58,6 +68,22 @@ pub fn ConnectPage() -> Html {
                 return;
             };
             let token = Secret::new(input.value());
+            let origin = web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+            match check_form(&url, token.expose(), &origin) {
+                (None, None) => {}
+                (url_error, token_error) => {
+                    let first = if url_error.is_some() {
+                        "gitlab-url"
+                    } else {
+                        "gitlab-token"
+                    };
+                    error.set(Some(ConnectError::Fields(url_error, token_error)));
+                    focus_by_id(first);
+                    return;
+                }
+            }
             let creds = Credentials {
                 url: (*url).clone(),
                 token,
@@ -92,14 +118,19 @@ pub fn ConnectPage() -> Html {
         let error = error.clone();
         Callback::from(move |e: InputEvent| {
             url.set(e.target_unchecked_into::<HtmlInputElement>().value());
-            if matches!(*error, Some(ConnectError::Url(_))) {
-                error.set(None);
+            match &*error {
+                Some(ConnectError::Url(_)) => error.set(None),
+                Some(ConnectError::Fields(Some(_), t)) => {
+                    error.set(Some(ConnectError::Fields(None, t.clone())))
+                }
+                _ => {}
             }
         })
     };
     let (url_error, token_error, api_error) = match &*error {
         Some(ConnectError::Url(m)) => (Some(m.clone()), None, None),
         Some(ConnectError::Token(m)) => (None, Some(m.clone()), None),
+        Some(ConnectError::Fields(u, t)) => (u.clone(), t.clone(), None),
         Some(ConnectError::Api(e)) => (None, None, Some(e.clone())),
         None => (None, None, None),
     };

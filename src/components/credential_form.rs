@@ -174,6 +174,18 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
         })
     };
 
+    // GitLab refused a field: take the user to it, as a local check does.
+    {
+        let first = submit
+            .error
+            .as_ref()
+            .and_then(|e| fields.iter().copied().find(|f| e.field(*f).is_some()));
+        use_effect_with(first, |first| {
+            if let Some(f) = first {
+                focus_field(*f);
+            }
+        });
+    }
     let busy = submit.busy;
     let server = submit.error.as_ref();
     let shown = |field| *submitted || touched.contains(&field);

@@ -8,6 +8,8 @@ use domain::kind::Column;
 use domain::kind::Owner;
 use domain::models::Credential;
 use domain::{Kind, Route};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -30,15 +32,41 @@ pub struct CredentialTableProps {
     /// A column linking each row to its user's tokens (the instance list).
     #[prop_or_default]
     pub show_user: bool,
+    /// The row the last change touched: marked, and focused when it appears.
+    #[prop_or_default]
+    pub highlight: Option<u64>,
+    /// Rotations of this session, old id to new id.
+    #[prop_or_default]
+    pub rotations: Rc<Vec<(u64, u64)>>,
 }
 
-fn cell(column: Column, t: &Credential, today: NaiveDate, this_session: bool) -> Html {
+/// What a rotation of this session says about a row: what replaced it, or what it replaced.
+fn lineage(t: &Credential, rotations: &[(u64, u64)]) -> Option<String> {
+    rotations.iter().find_map(|&(old, new)| {
+        if old == t.id {
+            Some(format!("Rotated: replaced by token ID {new}"))
+        } else if new == t.id {
+            Some(format!("Replaces token ID {old} (rotated)"))
+        } else {
+            None
+        }
+    })
+}
+
+fn cell(
+    column: Column,
+    t: &Credential,
+    today: NaiveDate,
+    this_session: bool,
+    lineage: Option<String>,
+) -> Html {
     match column {
         Column::Name => html! {
             <td class="cell-name">
                 <div class="token-name">{ &t.name }
                     { if this_session { html! { <span class="badge badge-info" data-testid="this-session" title="tokenwarden is signed in with this token">{ "this session" }</span> } } else { html! {} } }
                 </div>
+                { lineage.map(|l| html! { <div class="muted small" data-testid="row-lineage">{ l }</div> }).unwrap_or_default() }
                 { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
                 { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
                 { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &t.description }</div> } } }
@@ -72,8 +100,40 @@ fn cell(column: Column, t: &Credential, today: NaiveDate, this_session: bool) ->
     }
 }
 
+/// Focuses row `id` of the table under `root`, unless a dialog holds the focus.
+fn focus_row(root: &web_sys::Element, id: u64) {
+    let dialog_open = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".modal").ok().flatten())
+        .is_some();
+    if dialog_open {
+        return;
+    }
+    let row = root
+        .query_selector(&format!("tr[data-token-id=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(row) = row {
+        let _ = row.focus();
+    }
+}
+
 #[component]
 pub fn CredentialTable(props: &CredentialTableProps) -> Html {
+    let table_ref = use_node_ref();
+    // Once the changed row is in this table (after the list reloads), focus goes to it.
+    {
+        let table_ref = table_ref.clone();
+        let present = props
+            .highlight
+            .filter(|id| props.rows.iter().any(|r| r.id == *id));
+        use_effect_with(present, move |present| {
+            if let (Some(id), Some(root)) = (present, table_ref.cast::<web_sys::Element>()) {
+                focus_row(&root, *id);
+            }
+        });
+    }
     let spec = props.kind.spec();
     let columns = spec.columns();
     let mut actions = Vec::new();
@@ -106,9 +166,16 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
                             let (cb, t, action) = (cb.clone(), t.clone(), *action);
                             Callback::from(move |_: MouseEvent| cb.emit((action, t.clone())))
                         });
+                        // Refused actions stay focusable (aria-disabled, not disabled) so the
+                        // keyboard and screen readers reach the reason too.
+                        let reason_id = format!("why-{testid}-{}", t.id);
                         html! {
-                            <button type="button" class={*class} data-testid={*testid} disabled={onclick.is_none()}
-                                title={reason} aria-label={format!("{label} {}", t.name)} {onclick}>{ *label }</button>
+                            <>
+                                <button type="button" class={*class} data-testid={*testid} aria-disabled={reason.is_some().then_some("true")}
+                                    title={reason.clone()} aria-label={format!("{label} {}", t.name)}
+                                    aria-describedby={reason.is_some().then(|| reason_id.clone())} {onclick}>{ *label }</button>
+                                { reason.map(|r| html! { <span id={reason_id} class="visually-hidden" data-testid="action-reason">{ r }</span> }).unwrap_or_default() }
+                            </>
                         }
                     }) }
                 </td>
@@ -119,17 +186,19 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
                 data-testid="row-user">{ format!("user {id}") }</a></td> },
             None => html! { <td>{ "—" }</td> },
         });
+        let marked = props.highlight == Some(t.id);
         html! {
-            <tr key={t.id} data-testid="token-row" data-token-id={t.id.to_string()} data-token-name={t.name.clone()}>
-                { for columns.iter().take(1).map(|c| cell(*c, t, props.today, props.session_token == Some(t.id))) }
+            <tr key={t.id} data-testid="token-row" data-token-id={t.id.to_string()} data-token-name={t.name.clone()}
+                class={classes!(marked.then_some("row-changed"))} tabindex={marked.then_some("-1")}>
+                { for columns.iter().take(1).map(|c| cell(*c, t, props.today, props.session_token == Some(t.id), lineage(t, &props.rotations))) }
                 { user.unwrap_or_default() }
-                { for columns.iter().skip(1).map(|c| cell(*c, t, props.today, false)) }
+                { for columns.iter().skip(1).map(|c| cell(*c, t, props.today, false, None)) }
                 { buttons.unwrap_or_default() }
             </tr>
         }
     };
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" ref={table_ref}>
             <table class="table" data-testid={props.testid.clone()}>
                 <caption>{ props.caption.clone() }</caption>
                 <thead>

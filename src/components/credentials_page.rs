@@ -224,21 +224,33 @@ async fn load(
     {
         Ok(rows) => Ok(rows),
         // Roles can change between calls; GitLab's refusal becomes the page's explanation.
-        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => Err(format!(
-            "GitLab did not let you see the {}s here ({}). Managing them needs {} of this {}.",
-            kind.label(),
-            e.message,
-            if kind.spec().roles.view == domain::AccessLevel::Owner {
-                "the Owner role"
-            } else {
-                "the Maintainer or Owner role"
-            },
-            if kind.spec().owner == OwnerType::Group {
+        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
+            let needed = kind.spec().roles.view;
+            let place = if kind.spec().owner == OwnerType::Group {
                 "group"
             } else {
                 "project"
-            }
-        )),
+            };
+            let role = holder.who.caller.role;
+            Err(match role {
+                // The role looks enough: something else changed (the role since the page
+                // loaded, or an administrator's restriction). Saying "ask for the role" would be
+                // wrong.
+                Some(r) if r >= needed => format!(
+                    "GitLab refused to list the {}s here ({}), although you are {} of this {place}. Your role may have just changed: reload the page, or check your membership in GitLab.",
+                    kind.label(),
+                    e.message,
+                    r.label()
+                ),
+                _ => format!(
+                    "GitLab did not let you see the {}s here ({}). Managing them needs at least the {} role of this {place}{}. Ask an Owner of the {place} for it.",
+                    kind.label(),
+                    e.message,
+                    needed.label(),
+                    role.map(|r| format!("; you are {}", r.label())).unwrap_or_default()
+                ),
+            })
+        }
         Err(e) => return Err(e),
     };
     if let Some(c) = counts.iter_mut().find(|c| c.0 == kind) {
@@ -345,6 +357,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         .then(|| session.token_info.as_ref().map(|t| t.id))
         .flatten();
     let read_only = session.read_only_reason();
+    let highlight = ctx.highlight.filter(|h| h.0 == kind).map(|h| h.1);
     let close = {
         let dialog = dialog.clone();
         Callback::from(move |_| dialog.set(Dialog::None))
@@ -361,67 +374,103 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         })
     };
 
-    let body = view(
-        &loader.state,
-        &format!("{}s", kind.label()),
-        loader.retry.clone(),
-        |data| {
-            let rows = match &data.rows {
-                Err(reason) => {
-                    return html! {
-                        <div class="banner banner-info" role="status" data-testid="no-permission">
-                            <p>{ reason }</p>
-                            <a href={Route::Projects.href()} class="btn">{ "Back to your projects" }</a>
-                        </div>
-                    };
-                }
-                Ok(rows) => rows,
+    let body = match &*loader.state {
+        // An address that leads nowhere: say what is missing and where to go instead.
+        Load::Failed(e) if e.kind == ErrorKind::NotFound => {
+            let (what, back, back_label) = match &props.owner {
+                Owner::Group(r) => (
+                    format!("the group {r}"),
+                    Route::groups(),
+                    "Go to your groups",
+                ),
+                Owner::User(id) => (
+                    format!("user {id}"),
+                    Route::projects(),
+                    "Go to your projects",
+                ),
+                Owner::Project(r) => (
+                    format!("the project {r}"),
+                    Route::projects(),
+                    "Go to your projects",
+                ),
+                _ => (
+                    kind.label().to_string(),
+                    Route::projects(),
+                    "Go to your projects",
+                ),
             };
-            let (active, inactive) = partition(rows, today);
-            // On the instance lists, what GitLab cannot do there is disabled with the reason.
-            let rows_block = read_only.clone().or_else(|| {
-                (at == OwnerType::Instance)
-                    .then(|| check_at(at, kind, data.holder.who, Action::Revoke, None, today).err())
-                    .flatten()
-            });
-            let expiring = expiring_soon(rows, today);
             html! {
-                <>
-                    {
-                        if expiring.is_empty() { html! {} } else {
-                            html! { <div class="banner banner-warning" role="status" data-testid="expiring-soon">
-                                { format!("Expiring within {EXPIRY_URGENT_DAYS} days: {}. {}",
-                                    expiring.iter().map(|n| format!("\u{201c}{n}\u{201d}")).collect::<Vec<_>>().join(", "),
-                                    if spec.rotates { "Rotate them before they stop working." } else { "Replace them before they stop working." }) }
-                            </div> }
-                        }
-                    }
-                    {
-                        if active.is_empty() {
-                            html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
-                        } else {
-                            html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
-                                who={data.holder.who} on_action={Some(on_action.clone())} read_only={rows_block.clone().map(AttrValue::from)} {session_token} {show_user} /> }
-                        }
-                    }
-                    {
-                        if inactive.is_empty() { html! {} } else {
-                            html! { <CredentialTable {kind} rows={inactive} {today} caption="Inactive (revoked or expired)" testid="inactive-tokens"
-                                who={data.holder.who} {show_user} /> }
-                        }
-                    }
-                </>
+                <div class="banner banner-error" role="alert" data-testid="not-found">
+                    <p>{ format!("GitLab has no {what} that you can see ({}). It may have been deleted, renamed or moved, or you may not be a member.", e.message) }</p>
+                    <a href={back.href()} class="btn">{ back_label }</a>
+                </div>
             }
-        },
-    );
+        }
+        _ => view(
+            &loader.state,
+            &format!("{}s", kind.label()),
+            loader.retry.clone(),
+            |data| {
+                let rows = match &data.rows {
+                    Err(reason) => {
+                        return html! {
+                            <div class="banner banner-info" role="status" data-testid="no-permission">
+                                <p>{ reason }</p>
+                                <a href={Route::projects().href()} class="btn">{ "Back to your projects" }</a>
+                            </div>
+                        };
+                    }
+                    Ok(rows) => rows,
+                };
+                let (active, inactive) = partition(rows, today);
+                // On the instance lists, what GitLab cannot do there is disabled with the reason.
+                let rows_block = read_only.clone().or_else(|| {
+                    (at == OwnerType::Instance)
+                        .then(|| {
+                            check_at(at, kind, data.holder.who, Action::Revoke, None, today).err()
+                        })
+                        .flatten()
+                });
+                let expiring = expiring_soon(rows, today);
+                html! {
+                    <>
+                        {
+                            if expiring.is_empty() { html! {} } else {
+                                html! { <div class="banner banner-warning" role="status" data-testid="expiring-soon">
+                                    { format!("Expiring within {EXPIRY_URGENT_DAYS} days: {}. {}",
+                                        expiring.iter().map(|n| format!("\u{201c}{n}\u{201d}")).collect::<Vec<_>>().join(", "),
+                                        if spec.rotates { "Rotate them before they stop working." } else { "Replace them before they stop working." }) }
+                                </div> }
+                            }
+                        }
+                        {
+                            if active.is_empty() {
+                                html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
+                            } else {
+                                html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
+                                    who={data.holder.who} on_action={Some(on_action.clone())} read_only={rows_block.clone().map(AttrValue::from)} {session_token} {show_user}
+                                    {highlight} rotations={ctx.rotations.clone()} /> }
+                            }
+                        }
+                        {
+                            if inactive.is_empty() { html! {} } else {
+                                html! { <CredentialTable {kind} rows={inactive} {today} caption="Inactive (revoked or expired)" testid="inactive-tokens"
+                                    who={data.holder.who} {show_user} {highlight} rotations={ctx.rotations.clone()} /> }
+                            }
+                        }
+                    </>
+                }
+            },
+        ),
+    };
 
     let holder = match &*loader.state {
         Load::Ready(d) if d.kind == kind => Some(d.holder.clone()),
         _ => None,
     };
     let crumbs = match props.owner.owner_type() {
-        OwnerType::Project => html! { <a href={Route::Projects.href()}>{ "Projects" }</a> },
-        OwnerType::Group => html! { <a href={Route::Groups.href()}>{ "Groups" }</a> },
+        OwnerType::Project => html! { <a href={Route::projects().href()}>{ "Projects" }</a> },
+        OwnerType::Group => html! { <a href={Route::groups().href()}>{ "Groups" }</a> },
         OwnerType::User => html! { <span>{ "Personal" }</span> },
         OwnerType::Instance => html! { <span>{ "Administration" }</span> },
     };
@@ -547,7 +596,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
             };
             let notify_changed = {
                 let dispatch = ctx.dispatch.clone();
-                move |text: String| {
+                move |text: String, row: u64| {
+                    dispatch.emit(AppAction::Highlight(kind, row));
                     dispatch.emit(AppAction::TokensChanged);
                     dispatch.emit(AppAction::Notify(text));
                 }
@@ -577,7 +627,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     let saved: Credential = client
                                         .get(&request::update(&owner, kind, row.id, &body))
                                         .await?;
-                                    notify(format!("Saved \u{201c}{}\u{201d}.", saved.name));
+                                    notify(
+                                        format!("Saved \u{201c}{}\u{201d}.", saved.name),
+                                        saved.id,
+                                    );
                                 } else if spec.has_secret {
                                     let created = client
                                         .created(&request::create(&owner, kind, &body))
@@ -586,7 +639,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                 } else {
                                     let added: Credential =
                                         client.get(&request::create(&owner, kind, &body)).await?;
-                                    notify(format!("Added \u{201c}{}\u{201d}.", added.name));
+                                    notify(
+                                        format!("Added \u{201c}{}\u{201d}.", added.name),
+                                        added.id,
+                                    );
                                 }
                                 Ok(())
                             }
@@ -622,6 +678,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     request::rotate(&owner, kind, id, expires_at)
                                 };
                                 let created = session.client.created(&req).await?;
+                                dispatch.emit(AppAction::Rotated {
+                                    old: id,
+                                    new: created.meta.id,
+                                });
                                 if own {
                                     // The old value no longer works: sign on with the new one.
                                     let next = session.with_token(
@@ -656,7 +716,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                         sender(move |text: String| {
                             let client = client.clone();
                             async move {
-                                let req = request::projects(AccessLevel::Maintainer, &text, 1, 20);
+                                let req =
+                                    request::projects(Some(AccessLevel::Maintainer), &text, 1, 20);
                                 Ok(client.page::<Place>(&req).await?.0)
                             }
                         })
@@ -683,7 +744,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                 let key: Credential = client
                                     .get(&request::enable_deploy_key(&owner, key_id))
                                     .await?;
-                                notify(format!("Enabled \u{201c}{}\u{201d} here.", key.name));
+                                notify(
+                                    format!("Enabled \u{201c}{}\u{201d} here.", key.name),
+                                    key.id,
+                                );
                                 Ok(())
                             }
                         })
@@ -723,9 +787,10 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     return Ok(());
                                 }
                                 client.empty(&request::revoke(&owner, kind, id)).await?;
-                                notify(format!(
-                                    "{verb} \u{201c}{name}\u{201d}. It no longer works."
-                                ));
+                                notify(
+                                    format!("{verb} \u{201c}{name}\u{201d}. It no longer works."),
+                                    id,
+                                );
                                 Ok(())
                             }
                         })

@@ -45,7 +45,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     html! {
         <header class="topbar">
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            <a href={Route::Projects.href()} class="brand">
+            <a href={Route::projects().href()} class="brand">
                 <span class="brand-mark" aria-hidden="true">{ "◆" }</span>{ "tokenwarden" }
             </a>
             {
@@ -60,8 +60,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                     };
                     html! {
                         <nav class="nav" aria-label="Sections">
-                            { link(Route::Projects, "Projects", Some(OwnerType::Project), "nav-projects") }
-                            { link(Route::Groups, "Groups", Some(OwnerType::Group), "nav-groups") }
+                            { link(Route::projects(), "Projects", Some(OwnerType::Project), "nav-projects") }
+                            { link(Route::groups(), "Groups", Some(OwnerType::Group), "nav-groups") }
                             { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", Some(OwnerType::User), "nav-tokens") }
                             { link(Route::Check, "What is this token?", None, "nav-check") }
                             { if props.session.as_ref().is_some_and(|s| s.user.is_admin) {

@@ -22,7 +22,8 @@ pub fn view<T>(
                 <span class="spinner" aria-hidden="true"></span>{ format!("Loading {what}…") }
             </p>
         },
-        Load::Failed(e) => error_banner(e, Some(on_retry)),
+        // "Try again" only where it can help: not after a refusal or a 404.
+        Load::Failed(e) => error_banner(e, e.retryable().then_some(on_retry)),
         Load::Ready(t) => ready(t),
     }
 }
@@ -30,7 +31,7 @@ pub fn view<T>(
 /// A failure with what to do next and, when trying again can help, a retry button.
 pub fn error_banner(e: &ApiError, on_retry: Option<Callback<()>>) -> Html {
     html! {
-        <div class="banner banner-error" role="alert" data-testid="error">
+        <div class="banner banner-error" role="alert" data-testid="error" tabindex="-1">
             <p>{ e.summary() }</p>
             {
                 match on_retry {

@@ -1,6 +1,14 @@
-//! An accessible modal dialog: `role="dialog"`, `aria-modal`, focus moved in on open and given
-//! back on close, Tab kept inside, Escape to close when closing is allowed.
+//! An accessible modal dialog: `role="dialog"`, `aria-modal`, focus moved in on open, kept in
+//! (Tab wraps, lost focus comes back), Escape closes when closing is allowed, and focus given
+//! back to what opened it on close.
+//!
+//! Keys are heard on the document, not on the dialog: a dialog whose focused button was just
+//! disabled (a submit in flight) or removed still answers Escape and Tab. Only the topmost
+//! dialog answers, and one that opens from another (create → reveal) inherits its opener, so
+//! focus goes back to the page's button rather than to a dialog that is gone.
 
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -20,6 +28,32 @@ pub struct ModalProps {
 const FOCUSABLE: &str =
     "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
+/// Where focus starts: a control marked `data-autofocus`, else the first field. (The HTML
+/// `autofocus` attribute is ignored once the page has focused anything.)
+const FIRST: [&str; 2] = [
+    "[data-autofocus]",
+    "input:not([disabled]), textarea:not([disabled]), select:not([disabled])",
+];
+
+struct Open {
+    id: u32,
+    opener: Option<HtmlElement>,
+}
+
+thread_local! {
+    /// Open dialogs, topmost last.
+    static STACK: RefCell<Vec<Open>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+fn active() -> Option<Element> {
+    document().and_then(|d| d.active_element())
+}
+
 fn focusables(root: &Element) -> Vec<HtmlElement> {
     let Ok(list) = root.query_selector_all(FOCUSABLE) else {
         return Vec::new();
@@ -30,77 +64,176 @@ fn focusables(root: &Element) -> Vec<HtmlElement> {
         .collect()
 }
 
+fn focus(el: &Element) {
+    if let Some(el) = el.dyn_ref::<HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Focus is nowhere useful: on the body, or on nothing.
+fn focus_lost() -> bool {
+    match (active(), document().and_then(|d| d.body())) {
+        (None, _) => true,
+        (Some(a), Some(body)) => a == *body.unchecked_ref::<Element>(),
+        _ => false,
+    }
+}
+
+fn is_topmost(id: u32) -> bool {
+    STACK.with(|s| s.borrow().last().is_some_and(|o| o.id == id))
+}
+
 #[component]
 pub fn Modal(props: &ModalProps) -> Html {
     let dialog_ref = use_node_ref();
+    let id = *use_state(|| {
+        NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        })
+    });
+    // The listener outlives renders: it reads the latest close callback from here.
+    let on_close = use_mut_ref(|| None::<Callback<()>>);
+    *on_close.borrow_mut() = props.on_close.clone();
+
     {
         let dialog_ref = dialog_ref.clone();
+        let on_close = on_close.clone();
         use_effect_with((), move |_| {
-            let document = web_sys::window().and_then(|w| w.document());
-            let previous = document
-                .as_ref()
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-            if let Some(root) = dialog_ref.cast::<Element>() {
-                // Autofocus the first field if there is one, else the dialog itself.
-                let first = root
-                    .query_selector("[autofocus], input:not([disabled]), textarea, select")
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-                match first {
-                    Some(el) => drop(el.focus()),
-                    None => {
-                        if let Ok(el) = root.dyn_into::<HtmlElement>() {
-                            let _ = el.focus();
+            let here = active().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+            STACK.with(|s| {
+                let mut s = s.borrow_mut();
+                // Opened from inside another dialog: go back where that one would.
+                let from_dialog = here
+                    .as_ref()
+                    .is_some_and(|e| e.closest(".modal").ok().flatten().is_some());
+                let opener = if from_dialog {
+                    s.last().and_then(|o| o.opener.clone())
+                } else {
+                    here
+                };
+                s.push(Open { id, opener });
+            });
+            let root = dialog_ref.cast::<Element>();
+            if let Some(root) = &root {
+                match FIRST
+                    .iter()
+                    .find_map(|sel| root.query_selector(sel).ok().flatten())
+                {
+                    Some(el) => focus(&el),
+                    None => focus(root),
+                }
+            }
+            let listener = {
+                let dialog_ref = dialog_ref.clone();
+                Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                    if !is_topmost(id) {
+                        return;
+                    }
+                    let Some(root) = dialog_ref.cast::<Element>() else {
+                        return;
+                    };
+                    match e.key().as_str() {
+                        "Escape" => {
+                            let cb = on_close.borrow().clone();
+                            if let Some(cb) = cb {
+                                e.prevent_default();
+                                cb.emit(());
+                            }
+                        }
+                        "Tab" => {
+                            let items = focusables(&root);
+                            let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                                e.prevent_default();
+                                focus(&root);
+                                return;
+                            };
+                            let now = active();
+                            let inside = now
+                                .as_ref()
+                                .is_some_and(|a| root.contains(Some(a.as_ref())));
+                            let at = |el: &HtmlElement| {
+                                now.as_ref()
+                                    .is_some_and(|a| a == el.unchecked_ref::<Element>())
+                            };
+                            if !inside || (e.shift_key() && at(first)) {
+                                e.prevent_default();
+                                let _ = if e.shift_key() {
+                                    last.focus()
+                                } else {
+                                    first.focus()
+                                };
+                            } else if !e.shift_key() && at(last) {
+                                e.prevent_default();
+                                let _ = first.focus();
+                            }
+                        }
+                        _ => {}
+                    }
+                })
+            };
+            let doc = document();
+            if let Some(d) = &doc {
+                let _ = d
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &doc {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                let opener = STACK.with(|s| {
+                    let mut s = s.borrow_mut();
+                    let at = s.iter().position(|o| o.id == id)?;
+                    s.remove(at).opener
+                });
+                // Focus still in this dialog (about to leave the page) or already lost goes
+                // back; another dialog that has taken it keeps it.
+                let inside = match (&root, active()) {
+                    (Some(r), Some(a)) => r.contains(Some(a.as_ref())),
+                    _ => false,
+                };
+                if inside || focus_lost() {
+                    match opener.filter(|o| o.is_connected()) {
+                        Some(el) => drop(el.focus()),
+                        None => {
+                            if let Some(main) = document().and_then(|d| d.get_element_by_id("main"))
+                            {
+                                focus(&main);
+                            }
                         }
                     }
                 }
             }
-            move || {
-                if let Some(el) = previous {
-                    let _ = el.focus();
-                }
+        });
+    }
+    // A focused control that was just disabled or removed leaves focus on the body, where
+    // the keyboard would walk the page under the overlay: take it back, to the failure when
+    // one is shown (a submit that failed), else to the dialog.
+    {
+        let dialog_ref = dialog_ref.clone();
+        use_effect(move || {
+            let Some(root) = dialog_ref.cast::<Element>() else {
+                return;
+            };
+            let on_root = active().is_some_and(|a| a == root);
+            if !is_topmost(id) || !(on_root || focus_lost()) {
+                return;
+            }
+            match root
+                .query_selector(".banner-error[tabindex]")
+                .ok()
+                .flatten()
+            {
+                Some(alert) => focus(&alert),
+                None if !on_root => focus(&root),
+                None => {}
             }
         });
     }
-    let onkeydown = {
-        let on_close = props.on_close.clone();
-        let dialog_ref = dialog_ref.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Escape" => {
-                if let Some(cb) = &on_close {
-                    e.prevent_default();
-                    cb.emit(());
-                }
-            }
-            "Tab" => {
-                let Some(root) = dialog_ref.cast::<Element>() else {
-                    return;
-                };
-                let items = focusables(&root);
-                let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                    return;
-                };
-                let active = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.active_element());
-                let at = |el: &HtmlElement| {
-                    active
-                        .as_ref()
-                        .is_some_and(|a| a == el.unchecked_ref::<Element>())
-                };
-                if e.shift_key() && at(first) {
-                    e.prevent_default();
-                    let _ = last.focus();
-                } else if !e.shift_key() && at(last) {
-                    e.prevent_default();
-                    let _ = first.focus();
-                }
-            }
-            _ => {}
-        })
-    };
     let title_id = format!("{}-title", props.id);
     let close_button = props.on_close.as_ref().map(|cb| {
         let cb = cb.clone();
@@ -116,7 +249,6 @@ pub fn Modal(props: &ModalProps) -> Html {
                 aria-labelledby={title_id.clone()}
                 tabindex="-1"
                 data-testid={props.id.clone()}
-                {onkeydown}
             >
                 <header class="modal-head">
                     <h2 id={title_id}>{ props.title.clone() }</h2>

@@ -8,21 +8,34 @@ use crate::time::{relative, today};
 use domain::kind::OwnerType;
 use domain::models::Place;
 use domain::request;
-use domain::{AccessLevel, ProjectRef, Route};
+use domain::{AccessLevel, ListQuery, ProjectRef, Route};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 const PAGE_SIZE: u32 = 20;
 
-#[derive(Clone, PartialEq)]
-struct Query {
-    search: String,
-    page: u32,
-}
+/// Shorter searches match only a whole name or path in GitLab (its minimum for partial matches).
+const MIN_PARTIAL_SEARCH: usize = 3;
 
 #[derive(Properties, PartialEq)]
 pub struct PlacesPageProps {
     pub of: OwnerType,
+    /// Search and page, from the route: Back and reload land on the same results.
+    pub query: ListQuery,
+}
+
+fn route_for(groups: bool, query: ListQuery) -> Route {
+    if groups {
+        Route::Groups(query)
+    } else {
+        Route::Projects(query)
+    }
+}
+
+fn navigate(route: &Route) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(&route.href());
+    }
 }
 
 #[component]
@@ -33,31 +46,30 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
     let Some(session) = ctx.session.clone() else {
         return html! {};
     };
-    let query = use_state(|| Query {
-        search: String::new(),
-        page: 1,
-    });
+    let query = props.query.clone();
     let search_ref = use_node_ref();
     let groups = props.of == OwnerType::Group;
+    // Admins manage every project and group; a role filter would show only their memberships.
+    let admin = session.user.is_admin;
     let loader = {
         let client = session.client.clone();
         use_load(
-            ((*query).clone(), groups),
+            (query.clone(), groups, admin),
             |_, _| false,
-            move |(q, groups), _| {
+            move |(q, groups, admin), _| {
                 let client = client.clone();
-                // Group tokens and deploy tokens need Maintainer to see; projects likewise.
+                // Every token kind needs at least Maintainer to see.
+                let role = (!admin).then_some(AccessLevel::Maintainer);
                 let req = if groups {
-                    request::groups(AccessLevel::Maintainer, &q.search, q.page, PAGE_SIZE)
+                    request::groups(role, &q.search, q.page, PAGE_SIZE)
                 } else {
-                    request::projects(AccessLevel::Maintainer, &q.search, q.page, PAGE_SIZE)
+                    request::projects(role, &q.search, q.page, PAGE_SIZE)
                 };
                 async move { client.page::<Place>(&req).await }
             },
         )
     };
     let onsubmit = {
-        let query = query.clone();
         let search_ref = search_ref.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -65,24 +77,16 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            query.set(Query {
-                search: search.trim().to_string(),
-                page: 1,
-            });
+            navigate(&route_for(groups, ListQuery::new(&search, 1)));
         })
     };
-    let go = |page: u32| {
-        let query = query.clone();
-        Callback::from(move |_: MouseEvent| {
-            query.set(Query {
-                search: query.search.clone(),
-                page,
-            })
-        })
-    };
+    let page_link = |page: u32| route_for(groups, ListQuery::new(&query.search, page)).href();
     let today = today();
     let search = query.search.clone();
     let noun = if groups { "group" } else { "project" };
+    let short_search = (!search.is_empty() && search.chars().count() < MIN_PARTIAL_SEARCH).then(|| {
+        format!("GitLab matches searches shorter than {MIN_PARTIAL_SEARCH} characters only against a whole name or path: type at least {MIN_PARTIAL_SEARCH} to find \u{201c}{search}\u{201d} inside one.")
+    });
     let body = view(
         &loader.state,
         &format!("{noun}s"),
@@ -90,11 +94,17 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
         |(projects, info)| {
             if projects.is_empty() {
                 let text = if !search.is_empty() {
-                    format!("No {noun} you maintain matches \u{201c}{search}\u{201d}.")
+                    if admin {
+                        format!("No {noun} matches \u{201c}{search}\u{201d}.")
+                    } else {
+                        format!("No {noun} you maintain matches \u{201c}{search}\u{201d}.")
+                    }
                 } else if info.page > 1 {
-                    "There are no more projects.".to_string()
+                    format!("There are no more {noun}s: this page is past the end of the list.")
+                } else if admin {
+                    format!("This instance has no {noun}s yet.")
                 } else {
-                    format!("You are not a Maintainer or Owner of any {noun}, so there are no {noun} tokens you can manage. Ask a Maintainer or Owner for access, or sign in with another account.")
+                    format!("You are not a Maintainer or Owner of any {noun}, so there are no {noun} tokens you can manage. Ask an Owner of the {noun} for the Maintainer role, or sign in with another account.")
                 };
                 return html! { <div class="empty" data-testid="projects-empty"><p>{ text }</p></div> };
             }
@@ -111,8 +121,10 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                                 <tr key={p.id} data-testid="project-row">
                                     <td>
                                         <a href={if groups { Route::group(ProjectRef::Id(p.id)).href() } else { Route::project(ProjectRef::Id(p.id)).href() }} class="row-link">
-                                            { p.title() }
+                                            { &p.name }
                                         </a>
+                                        // Sorted by name, shown by name: the namespace is a detail.
+                                        { if p.title() == p.name { html! {} } else { html! { <div class="muted small">{ p.title() }</div> } } }
                                         { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &p.description }</div> } } }
                                     </td>
                                     <td class="mono">{ &p.path_with_namespace }</td>
@@ -127,11 +139,15 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                         } else {
                             html! {
                                 <nav class="pager" aria-label="Pages">
-                                    <button type="button" class="btn" data-testid="projects-prev" disabled={info.prev_page.is_none()}
-                                        onclick={go(info.prev_page.unwrap_or(1))}>{ "← Previous" }</button>
+                                    { match info.prev_page {
+                                        Some(p) => html! { <a class="btn" data-testid="projects-prev" rel="prev" href={page_link(p)}>{ "← Previous" }</a> },
+                                        None => html! { <span class="btn" aria-disabled="true" data-testid="projects-prev">{ "← Previous" }</span> },
+                                    } }
                                     <span class="muted" data-testid="projects-page">{ pages }</span>
-                                    <button type="button" class="btn" data-testid="projects-next" disabled={info.next_page.is_none()}
-                                        onclick={go(info.next_page.unwrap_or(info.page))}>{ "Next →" }</button>
+                                    { match info.next_page {
+                                        Some(p) => html! { <a class="btn" data-testid="projects-next" rel="next" href={page_link(p)}>{ "Next →" }</a> },
+                                        None => html! { <span class="btn" aria-disabled="true" data-testid="projects-next">{ "Next →" }</span> },
+                                    } }
                                 </nav>
                             }
                         }
@@ -144,8 +160,14 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
         <section class="page">
             <div class="page-head">
                 <div>
-                    <h1>{ if groups { "Your groups" } else { "Your projects" } }</h1>
-                    <p class="lead">{ if groups {
+                    <h1>{ match (groups, admin) { (true, false) => "Your groups", (false, false) => "Your projects", (true, true) => "All groups", (false, true) => "All projects" } }</h1>
+                    <p class="lead">{ if admin {
+                        if groups {
+                            "As an administrator you can manage the tokens of every group on the instance, member or not (admin access)."
+                        } else {
+                            "As an administrator you can manage the tokens of every project on the instance, member or not (admin access)."
+                        }
+                    } else if groups {
                         "Groups where you are a Maintainer or Owner. Pick one to manage its access and deploy tokens (access tokens need Owner)."
                     } else {
                         "Projects where you are a Maintainer or Owner. Pick one to manage its access tokens, deploy tokens, deploy keys and pipeline triggers."
@@ -155,9 +177,10 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
             <form class="search" role="search" {onsubmit}>
                 <label for="project-search" class="visually-hidden">{ format!("Search {noun}s") }</label>
                 <input id="project-search" type="search" placeholder="Search by name or path" ref={search_ref}
-                    data-testid="projects-search" value={query.search.clone()} />
+                    data-testid="projects-search" value={query.search.clone()} aria-describedby="search-hint" />
                 <button type="submit" class="btn">{ "Search" }</button>
             </form>
+            <p class="help" id="search-hint" data-testid="search-hint" aria-live="polite">{ short_search.unwrap_or_default() }</p>
             { body }
         </section>
     }

@@ -169,7 +169,7 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
                 <button type="button" class="btn" onclick={toggle} data-testid="reveal-toggle" aria-pressed={shown.to_string()}>
                     { if *shown { "Hide" } else { "Show" } }
                 </button>
-                <button type="button" class="btn btn-primary" onclick={on_copy} data-testid="reveal-copy" autofocus=true>{ "Copy" }</button>
+                <button type="button" class="btn btn-primary" onclick={on_copy} data-testid="reveal-copy" data-autofocus="true">{ "Copy" }</button>
             </div>
             { status }
             {

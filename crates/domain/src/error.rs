@@ -142,16 +142,39 @@ impl ApiError {
                 "GitLab refused the request ({}): the token is unknown, expired or revoked, or your role does not allow this.",
                 self.message
             ),
-            ErrorKind::RateLimited => {
-                "GitLab is limiting the rate of requests (429 Too Many Requests). Wait a minute, then try again."
-                    .into()
-            }
+            ErrorKind::RateLimited => format!(
+                "GitLab is limiting the rate of requests ({}). Wait a minute, then try again.",
+                self.message
+            ),
             ErrorKind::Server => format!(
                 "GitLab had a problem answering ({}). Try again in a moment.",
                 self.message
             ),
-            _ => self.message.clone(),
+            ErrorKind::Forbidden => format!(
+                "GitLab did not allow this ({}): your role here does not permit it. Ask an Owner for access, or sign in as someone who has it.",
+                self.message
+            ),
+            ErrorKind::InsufficientScope => format!(
+                "Your token lacks a scope this needs ({}). Sign in with a token that has the api scope.",
+                self.message
+            ),
+            ErrorKind::NotFound => format!(
+                "GitLab found nothing there ({}): it was deleted, renamed or moved, or you cannot see it.",
+                self.message
+            ),
+            ErrorKind::Invalid => format!(
+                "GitLab refused the request ({}). Correct it and try again.",
+                self.message
+            ),
         }
+    }
+
+    /// Whether trying the same call again can help: not when GitLab refused or found nothing.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Network | ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Unexpected
+        )
     }
 }
 
@@ -391,6 +414,7 @@ mod tests {
         let e = classify_error(401, r#"{"message":"401 Unauthorized"}"#);
         assert_eq!(e.kind, ErrorKind::Unauthorized);
         assert!(e.summary().contains("expired or revoked"));
+        assert!(!e.retryable());
         let e = classify_error(502, "");
         assert_eq!(
             (e.kind, e.message.as_str()),
@@ -472,5 +496,37 @@ mod tests {
             decode::<T>(200, "<html>").unwrap_err().kind,
             ErrorKind::Unexpected
         );
+    }
+
+    #[test]
+    fn every_summary_says_what_to_do_and_keeps_gitlabs_words() {
+        let cases = [
+            (403, r#"{"message":"403 Forbidden"}"#, "Ask an Owner", false),
+            (
+                404,
+                r#"{"message":"404 Project Not Found"}"#,
+                "deleted, renamed or moved",
+                false,
+            ),
+            (400, r#"{"error":"name is missing"}"#, "Correct it", false),
+            (
+                500,
+                r#"{"message":"500 Internal Server Error"}"#,
+                "Try again",
+                true,
+            ),
+            (429, "Retry later", "Wait a minute", true),
+        ];
+        for (status, body, advice, retry) in cases {
+            let e = check(status, body).unwrap_err();
+            let text = e.summary();
+            assert!(text.contains(advice), "{status}: {text}");
+            assert!(
+                text.contains(&e.message),
+                "{status} keeps GitLab's words: {text}"
+            );
+            assert_eq!(e.retryable(), retry, "{status}");
+        }
+        assert!(ApiError::network("offline").retryable());
     }
 }

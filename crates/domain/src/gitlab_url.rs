@@ -73,6 +73,26 @@ impl GitLabUrl {
         &self.host
     }
 
+    /// `scheme://host[:port]`, to compare with the page's own origin.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.base.find("://").map_or(0, |i| i + 3);
+        match self.base[after_scheme..].find('/') {
+            Some(i) => &self.base[..after_scheme + i],
+            None => &self.base,
+        }
+    }
+
+    /// Refuses the address this page itself is served from: people paste the address bar.
+    pub fn not_this_site(self, page_origin: &str) -> Result<Self, String> {
+        if self
+            .origin()
+            .eq_ignore_ascii_case(page_origin.trim_end_matches('/'))
+        {
+            return Err("That is tokenwarden's own address. Enter your GitLab's address, for example https://gitlab.com.".into());
+        }
+        Ok(self)
+    }
+
     /// `https://host/api/v4`, the root of every REST call.
     pub fn api_root(&self) -> String {
         format!("{}/api/v4", self.base)
@@ -180,5 +200,29 @@ mod tests {
             let err = GitLabUrl::parse(input).unwrap_err();
             assert!(err.contains(needle), "{input}: {err}");
         }
+    }
+
+    #[test]
+    fn refuses_the_pages_own_origin() {
+        let at = |u: &str| GitLabUrl::parse(u).unwrap();
+        assert_eq!(
+            at("https://gitlab.example.com/sub").origin(),
+            "https://gitlab.example.com"
+        );
+        assert_eq!(
+            at("http://127.0.0.1:8080").origin(),
+            "http://127.0.0.1:8080"
+        );
+        assert!(at("https://tools.example.com/tokenwarden/")
+            .not_this_site("https://tools.example.com")
+            .unwrap_err()
+            .contains("tokenwarden's own address"));
+        assert!(at("https://gitlab.example.com")
+            .not_this_site("https://tools.example.com")
+            .is_ok());
+        // Another port is another origin: the sim's API beside the site.
+        assert!(at("http://127.0.0.1:8081")
+            .not_this_site("http://127.0.0.1:8080")
+            .is_ok());
     }
 }

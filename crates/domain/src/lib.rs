@@ -30,5 +30,5 @@ pub use kind::Kind;
 pub use pagination::PageInfo;
 pub use request::{ApiRequest, Method, ProjectRef};
 pub use role::AccessLevel;
-pub use route::Route;
+pub use route::{ListQuery, Route};
 pub use secret::Secret;

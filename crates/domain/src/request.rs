@@ -182,23 +182,36 @@ pub fn application_settings() -> ApiRequest {
     ApiRequest::get("/application/settings".into())
 }
 
-/// Projects in which the caller holds at least `min_role`, by name.
-pub fn projects(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> ApiRequest {
-    let req = ApiRequest::get("/projects".into())
-        .with_query("membership", "true")
-        .with_query("min_access_level", min_role.level())
+/// Projects in which the caller holds at least `min_role`, by name; with no role, every
+/// project the caller can see (for an admin, the whole instance: GitLab limits `min_access_level`
+/// to an admin's own memberships too).
+pub fn projects(
+    min_role: Option<AccessLevel>,
+    search: &str,
+    page: u32,
+    per_page: u32,
+) -> ApiRequest {
+    let mut req = ApiRequest::get("/projects".into());
+    if let Some(role) = min_role {
+        req = req
+            .with_query("membership", "true")
+            .with_query("min_access_level", role.level());
+    }
+    let req = req
         .with_query("simple", "true")
         .with_query("order_by", "name")
         .with_query("sort", "asc");
     searched_page(req, search, page, per_page)
 }
 
-/// Groups in which the caller holds at least `min_role` (admins see every group).
-pub fn groups(min_role: AccessLevel, search: &str, page: u32, per_page: u32) -> ApiRequest {
-    let req = ApiRequest::get("/groups".into())
-        .with_query("min_access_level", min_role.level())
-        .with_query("order_by", "path")
-        .with_query("sort", "asc");
+/// Groups in which the caller holds at least `min_role`, by name; with no role, every group the
+/// caller can see (all of them for an admin).
+pub fn groups(min_role: Option<AccessLevel>, search: &str, page: u32, per_page: u32) -> ApiRequest {
+    let mut req = ApiRequest::get("/groups".into());
+    if let Some(role) = min_role {
+        req = req.with_query("min_access_level", role.level());
+    }
+    let req = req.with_query("order_by", "name").with_query("sort", "asc");
     searched_page(req, search, page, per_page)
 }
 
@@ -370,7 +383,7 @@ mod tests {
 
     #[test]
     fn project_search_query_is_encoded_and_bounded() {
-        let req = projects(AccessLevel::Maintainer, " web & api ", 0, 500);
+        let req = projects(Some(AccessLevel::Maintainer), " web & api ", 0, 500);
         assert_eq!(req.method, Method::Get);
         assert_eq!(req.query_value("min_access_level"), Some("40"));
         assert_eq!(req.query_value("membership"), Some("true"));
@@ -381,7 +394,7 @@ mod tests {
             "https://gitlab.example.com/api/v4/projects?membership=true&min_access_level=40&simple=true&order_by=name&sort=asc&search=web%20%26%20api&page=1&per_page=100"
         );
         assert_eq!(
-            projects(AccessLevel::Maintainer, "", 2, 20).query_value("search"),
+            projects(Some(AccessLevel::Maintainer), "", 2, 20).query_value("search"),
             None
         );
     }
@@ -540,10 +553,16 @@ mod tests {
         );
         assert_eq!(place(&Owner::Me), None);
         assert_eq!(member(&Owner::User(3), 5), None);
-        let g = groups(AccessLevel::Owner, "ops", 1, 100);
+        let g = groups(Some(AccessLevel::Owner), "ops", 1, 100);
         assert_eq!(g.query_value("min_access_level"), Some("50"));
         assert_eq!(g.query_value("search"), Some("ops"));
         assert_eq!(user(12).path, "/users/12");
+        // Admins: the whole instance, which a role filter would cut down to their memberships.
+        for all in [groups(None, "", 1, 20), projects(None, "", 1, 20)] {
+            assert_eq!(all.query_value("min_access_level"), None);
+            assert_eq!(all.query_value("membership"), None);
+            assert_eq!(all.query_value("order_by"), Some("name"));
+        }
     }
 
     #[test]

@@ -8,9 +8,9 @@ use percent_encoding::percent_decode_str;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     /// The projects you can manage tokens in; also the home page.
-    Projects,
+    Projects(ListQuery),
     /// The groups you can manage tokens in.
-    Groups,
+    Groups(ListQuery),
     /// One owner's credentials of one kind: a project's deploy keys, your personal tokens.
     Credentials {
         owner: Owner,
@@ -19,6 +19,63 @@ pub enum Route {
     /// "What is this token?": name a pasted token and look it up.
     Check,
     NotFound,
+}
+
+/// A list's search and page, kept in the fragment (`#/projects?search=api&page=3`) so Back and
+/// reload return to the same page of results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListQuery {
+    pub search: String,
+    /// 1-based; 0 is never produced.
+    pub page: u32,
+}
+
+/// Longer searches are cut: nobody types them, and they would only make long URLs.
+const MAX_SEARCH_CHARS: usize = 200;
+const MAX_PAGE: u32 = 100_000;
+
+impl ListQuery {
+    pub fn new(search: &str, page: u32) -> Self {
+        ListQuery {
+            search: search.trim().chars().take(MAX_SEARCH_CHARS).collect(),
+            page: page.clamp(1, MAX_PAGE),
+        }
+    }
+
+    fn parse(query: &str) -> Self {
+        let mut search = String::new();
+        let mut page = 1;
+        for pair in query.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = value.replace('+', " ");
+            let value = percent_decode_str(&value).decode_utf8_lossy();
+            match key {
+                "search" => search = value.into_owned(),
+                "page" => {
+                    page = value
+                        .parse::<u64>()
+                        .map_or(1, |p| p.min(u64::from(MAX_PAGE)) as u32)
+                }
+                _ => {}
+            }
+        }
+        ListQuery::new(&search, page)
+    }
+
+    fn suffix(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.search.is_empty() {
+            parts.push(format!("search={}", encode_component(&self.search)));
+        }
+        if self.page > 1 {
+            parts.push(format!("page={}", self.page));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
 }
 
 fn decode_ref(segment: &str) -> Option<ProjectRef> {
@@ -36,6 +93,15 @@ fn ref_segment(r: &ProjectRef) -> String {
 }
 
 impl Route {
+    /// The projects list, first page, no search.
+    pub fn projects() -> Route {
+        Route::Projects(ListQuery::new("", 1))
+    }
+
+    pub fn groups() -> Route {
+        Route::Groups(ListQuery::new("", 1))
+    }
+
     /// A project's page, on its first tab (access tokens).
     pub fn project(r: ProjectRef) -> Route {
         Route::Credentials {
@@ -54,7 +120,7 @@ impl Route {
     /// Reads `location.hash` (`#/projects/42`, `#/groups/demo/deploy_tokens`, `` or `#/`).
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.strip_prefix('#').unwrap_or(hash);
-        let path = path.split('?').next().unwrap_or_default();
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let owned = |owner: Option<Owner>, tab: Option<&str>| -> Route {
             let Some(owner) = owner else {
@@ -67,8 +133,8 @@ impl Route {
             kind.map_or(Route::NotFound, |kind| Route::Credentials { owner, kind })
         };
         match segments.as_slice() {
-            [] | ["projects"] => Route::Projects,
-            ["groups"] => Route::Groups,
+            [] | ["projects"] => Route::Projects(ListQuery::parse(query)),
+            ["groups"] => Route::Groups(ListQuery::parse(query)),
             ["projects", id] => owned(decode_ref(id).map(Owner::Project), None),
             ["projects", id, tab] => owned(decode_ref(id).map(Owner::Project), Some(tab)),
             ["groups", id] => owned(decode_ref(id).map(Owner::Group), None),
@@ -85,8 +151,8 @@ impl Route {
     /// The `href` of a link to this route.
     pub fn href(&self) -> String {
         match self {
-            Route::Projects => "#/projects".into(),
-            Route::Groups => "#/groups".into(),
+            Route::Projects(q) => format!("#/projects{}", q.suffix()),
+            Route::Groups(q) => format!("#/groups{}", q.suffix()),
             Route::Credentials { owner, kind } => {
                 let first = owner.kinds().first() == Some(kind);
                 let tab = if first {
@@ -110,8 +176,8 @@ impl Route {
     /// Which top-level section the route belongs to, for the navigation's current marker.
     pub fn section(&self) -> Option<OwnerType> {
         match self {
-            Route::Projects => Some(OwnerType::Project),
-            Route::Groups => Some(OwnerType::Group),
+            Route::Projects(_) => Some(OwnerType::Project),
+            Route::Groups(_) => Some(OwnerType::Group),
             Route::Credentials { owner, .. } => Some(owner.owner_type()),
             Route::Check | Route::NotFound => None,
         }
@@ -130,11 +196,23 @@ mod tests {
     fn parses_fragments() {
         let p42 = || Owner::Project(ProjectRef::Id(42));
         let cases = [
-            ("", Route::Projects),
-            ("#", Route::Projects),
-            ("#/", Route::Projects),
-            ("#/projects", Route::Projects),
-            ("#/projects/", Route::Projects),
+            ("", Route::projects()),
+            ("#", Route::projects()),
+            ("#/", Route::projects()),
+            ("#/projects", Route::projects()),
+            ("#/projects/", Route::projects()),
+            (
+                "#/projects?search=api%20v2&page=3",
+                Route::Projects(ListQuery::new("api v2", 3)),
+            ),
+            (
+                "#/groups?page=0&search=&x=1",
+                Route::Groups(ListQuery::new("", 1)),
+            ),
+            (
+                "#/projects?page=99999999999&search=%FF",
+                Route::Projects(ListQuery::new("\u{fffd}", 100_000)),
+            ),
             ("#/projects/42", creds(p42(), Kind::ProjectAccessToken)),
             (
                 "#/projects/42?tab=inactive",
@@ -150,7 +228,7 @@ mod tests {
                 "#/projects/group%2Fsub%2Fapp",
                 Route::project(ProjectRef::Path("group/sub/app".into())),
             ),
-            ("#/groups", Route::Groups),
+            ("#/groups", Route::groups()),
             (
                 "#/groups/10",
                 creds(Owner::Group(ProjectRef::Id(10)), Kind::GroupAccessToken),
@@ -189,7 +267,13 @@ mod tests {
 
     #[test]
     fn links_round_trip() {
-        let mut routes = vec![Route::Projects, Route::Groups, Route::Check];
+        let mut routes = vec![
+            Route::projects(),
+            Route::groups(),
+            Route::Check,
+            Route::Projects(ListQuery::new("a&b=c #?/é", 2)),
+            Route::Groups(ListQuery::new("x", 7)),
+        ];
         for owner in [
             Owner::Project(ProjectRef::Id(7)),
             Owner::Project(ProjectRef::Path("a b/c?d".into())),
@@ -206,6 +290,16 @@ mod tests {
             assert_eq!(Route::from_hash(&r.href()), r, "{}", r.href());
         }
         assert_eq!(Route::project(ProjectRef::Id(7)).href(), "#/projects/7");
+        assert_eq!(Route::projects().href(), "#/projects");
+        assert_eq!(
+            Route::Groups(ListQuery::new(" web ", 2)).href(),
+            "#/groups?search=web&page=2"
+        );
+        let long = "x".repeat(5000);
+        match Route::from_hash(&format!("#/projects?search={long}")) {
+            Route::Projects(q) => assert_eq!(q.search.len(), 200),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             creds(Owner::Project(ProjectRef::Id(7)), Kind::TriggerToken).href(),
             "#/projects/7/triggers"
