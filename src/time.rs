@@ -22,3 +22,15 @@ pub fn relative(t: DateTime<Utc>, today: NaiveDate) -> String {
         _ => date(day),
     }
 }
+
+/// A date as the browser's own date input shows it (its locale), read in UTC like GitLab's
+/// expiry dates; ISO where the browser cannot say.
+pub fn local_date(d: NaiveDate) -> String {
+    let js = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&date(d)));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+    js.to_locale_date_string("default", &options)
+        .as_string()
+        .filter(|s| !s.is_empty() && s != "Invalid Date")
+        .unwrap_or_else(|| date(d))
+}

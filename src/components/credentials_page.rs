@@ -378,18 +378,14 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         // An address that leads nowhere: say what is missing and where to go instead.
         Load::Failed(e) if e.kind == ErrorKind::NotFound => {
             let (what, back, back_label) = match &props.owner {
-                Owner::Group(r) => (
-                    format!("the group {r}"),
-                    Route::groups(),
-                    "Go to your groups",
-                ),
+                Owner::Group(r) => (format!("group {r}"), Route::groups(), "Go to your groups"),
                 Owner::User(id) => (
                     format!("user {id}"),
                     Route::projects(),
                     "Go to your projects",
                 ),
                 Owner::Project(r) => (
-                    format!("the project {r}"),
+                    format!("project {r}"),
                     Route::projects(),
                     "Go to your projects",
                 ),

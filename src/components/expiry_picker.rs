@@ -1,9 +1,9 @@
 //! Expiry presets (7, 30, 60, 90 days), a custom date bounded to what GitLab accepts, and
 //! "never" for the kinds that may live forever (deploy tokens and keys).
 
-use crate::time::date;
+use crate::time::{date, local_date};
 use chrono::NaiveDate;
-use domain::expiry::{add_days, window};
+use domain::expiry::{add_days, parse_date, window};
 use domain::{ExpiryChoice, EXPIRY_PRESETS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -32,6 +32,7 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
         ExpiryChoice::Custom(s) => s.clone(),
         ExpiryChoice::Preset(_) | ExpiryChoice::Never => String::new(),
     };
+    let chosen = parse_date(&custom_text);
     let presets = EXPIRY_PRESETS.iter().map(|&days| {
         let on_change = props.on_change.clone();
         let checked = props.value == ExpiryChoice::Preset(days);
@@ -99,10 +100,17 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
                             <input id={format!("{id}-date")} type="date" min={date(min)} max={max.map(date)} value={custom_text}
                                 disabled={props.disabled} data-testid="expiry-date" onchange={on_date} oninput={on_date_input}
                                 aria-invalid={props.error.is_some().to_string()} aria-describedby={error_id.clone()} />
-                            <span class="muted small">{ match max {
-                                Some(max) => format!("YYYY-MM-DD, between {} and {} (UTC)", date(min), date(max)),
-                                None => format!("YYYY-MM-DD, {} or later (UTC)", date(min)),
-                            } }</span>
+                            // The input shows dates in the browser's format: so does this hint,
+                            // with the ISO date every other place uses beside the chosen one.
+                            <span class="muted small" data-testid="expiry-date-hint">{
+                                format!("{}{}", match max {
+                                    Some(max) => format!("Between {} and {} (UTC).", local_date(min), local_date(max)),
+                                    None => format!("{} or later (UTC).", local_date(min)),
+                                }, match chosen {
+                                    Some(d) => format!(" Chosen: {} ({}).", local_date(d), date(d)),
+                                    None => String::new(),
+                                })
+                            }</span>
                         </div>
                     }
                 } else { html! {} }

@@ -522,8 +522,9 @@ pub fn value(el: &Element) -> String {
         .value()
 }
 
+/// Disabled natively, or refused with a reason (`aria-disabled`, still focusable).
 pub fn is_disabled(el: &Element) -> bool {
-    el.has_attribute("disabled")
+    el.has_attribute("disabled") || el.get_attribute("aria-disabled").as_deref() == Some("true")
 }
 
 /// The markup of everything in `<body>` but the test runner's own log elements (a failed
