@@ -218,6 +218,19 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
         if (res.status !== 204) throw new Error(`POST /-/sim/reset: ${res.status} ${await res.text()}`);
         setFixture(data);
       },
+      /** Sets the sim's seeded fault model (POST /-/sim/chaos); `{}` turns it off. */
+      async chaos(settings) {
+        const res = await fetch(`${apiUrl}/-/sim/chaos`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(settings),
+        });
+        if (res.status !== 204) throw new Error(`POST /-/sim/chaos: ${res.status} ${await res.text()}`);
+      },
+      /** What the fault model injected so far. */
+      async chaosStats() {
+        return (await (await fetch(`${apiUrl}/-/sim/chaos`)).json()).stats;
+      },
       /** Injects failures (body as the sim defines it for POST /-/sim/faults). */
       async faults(spec) {
         const res = await fetch(`${apiUrl}/-/sim/faults`, {

@@ -9,6 +9,7 @@
 //! background thread (handy in blocking tests).
 
 pub mod auth;
+pub mod chaos;
 mod cors;
 pub mod entities;
 pub mod errors;
@@ -40,6 +41,8 @@ pub struct Config {
     pub fixture: Option<String>,
     /// Optional static site listener.
     pub site: Option<SiteConfig>,
+    /// The seeded fault model, off by default.
+    pub chaos: chaos::ChaosConfig,
 }
 
 /// The static site served next to the API (`--site`).
@@ -112,6 +115,7 @@ impl Sim {
             state: Arc::new(Mutex::new(state)),
             urls: Arc::new(entities::Urls::new(&format!("http://{api_addr}"))),
             initial_fixture: Arc::new(fixture_json),
+            chaos: Arc::new(Mutex::new(chaos::Chaos::new(config.chaos))),
         };
         Ok(Sim {
             app,

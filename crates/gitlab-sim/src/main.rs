@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use gitlab_sim::chaos::ChaosConfig;
 use gitlab_sim::{Config, Sim, SiteConfig};
 
 /// A GitLab REST API stand-in for tokenwarden's tests and demo.
@@ -32,6 +33,39 @@ struct Cli {
     /// URL prefix the site is served under, like a GitLab Pages project path.
     #[arg(long, value_name = "PATH", requires = "site", default_value = "/")]
     site_prefix: String,
+    /// Delay every API answer: N milliseconds, or MIN-MAX for a uniform random delay.
+    #[arg(long, value_name = "MS", value_parser = parse_latency)]
+    latency_ms: Option<(u64, u64)>,
+    /// Share of API requests answered 500, 502 or 503 (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    error_rate: f64,
+    /// Requests per second per token before GitLab's 429 "Retry later".
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u32>,
+    /// Share of API requests whose connection closes without an answer (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    drop_rate: f64,
+    /// Share of successful writes whose answer is lost after the change was made (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    lost_answer_rate: f64,
+    /// Share of successful JSON reads cut in half (0 to 1).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    malformed_rate: f64,
+    /// Seed for the fault model: the same seed and request order replay the same faults.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    chaos_seed: u64,
+}
+
+fn parse_latency(text: &str) -> Result<(u64, u64), String> {
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{s:?} is not a number of milliseconds"))
+    };
+    match text.split_once('-') {
+        Some((min, max)) => Ok((number(min)?, number(max)?)),
+        None => number(text).map(|n| (n, n)),
+    }
 }
 
 #[tokio::main]
@@ -47,7 +81,23 @@ async fn main() -> ExitCode {
         },
         None => None,
     };
+    let (latency_ms, latency_max_ms) = cli.latency_ms.unwrap_or((0, 0));
+    let chaos = ChaosConfig {
+        seed: cli.chaos_seed,
+        latency_ms,
+        latency_max_ms,
+        error_rate: cli.error_rate,
+        rate_limit_per_second: cli.rate_limit,
+        drop_rate: cli.drop_rate,
+        lost_answer_rate: cli.lost_answer_rate,
+        malformed_rate: cli.malformed_rate,
+    };
+    if let Err(e) = chaos.check() {
+        eprintln!("gitlab-sim: {e}");
+        return ExitCode::FAILURE;
+    }
     let config = Config {
+        chaos,
         listen: cli.listen,
         fixture,
         site: cli.site.map(|dir| SiteConfig {

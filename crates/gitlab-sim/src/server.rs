@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use crate::chaos::{self, After, Before, Canned, Chaos, ChaosConfig};
 use crate::entities::Urls;
 use crate::errors::{json_response, ApiError};
 use crate::params::{parse_form, Params};
@@ -28,12 +29,18 @@ pub struct App {
     pub urls: Arc<Urls>,
     /// The fixture the sim started with, restored by an empty `POST /-/sim/reset`.
     pub initial_fixture: Arc<String>,
+    /// The seeded fault model; survives `/-/sim/reset`.
+    pub chaos: Arc<Mutex<Chaos>>,
 }
 
 impl App {
     pub fn lock(&self) -> MutexGuard<'_, SimState> {
         // A panic while holding the lock would be a sim bug; keep serving rather than cascade.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn chaos(&self) -> MutexGuard<'_, Chaos> {
+        self.chaos.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -78,33 +85,59 @@ async fn entry(
 
     let is_api = path == "/api" || path.starts_with("/api/");
     let preflight = cors::is_preflight(&method, &headers);
-    let mut state = app.lock();
-    if let Some(fault) = faults::take(&mut state, &method, &path, preflight) {
-        let mut response = faults::response(&fault);
-        if fault.cors && is_api {
-            cors::decorate(&mut response, &headers);
+    let chaos_on = is_api && !preflight && !app.chaos().config().is_off();
+    if chaos_on {
+        let (delay, fate) = {
+            let mut chaos = app.chaos();
+            (
+                chaos.latency(),
+                chaos.before_now(&chaos::caller_key(&headers)),
+            )
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
-        return response;
+        match fate {
+            Before::Pass => {}
+            Before::Drop => return chaos::dropped(),
+            Before::Answer(answer) => {
+                let (mut response, with_cors) = chaos::canned(&answer);
+                if with_cors {
+                    cors::decorate(&mut response, &headers);
+                }
+                return response;
+            }
+        }
     }
-    if !is_api {
-        return text(StatusCode::NOT_FOUND, "404 Not Found\n");
-    }
-    if preflight {
-        return cors::preflight(&headers);
-    }
-
     let head = method == Method::HEAD;
-    let mut response = api(
-        &mut state,
-        &app.urls,
-        &method,
-        &path,
-        parts.uri.query(),
-        &headers,
-        &bytes,
-        &peer.ip().to_string(),
-    );
-    drop(state);
+    // The lock is released before any await below.
+    let mut response = {
+        let mut state = app.lock();
+        if let Some(fault) = faults::take(&mut state, &method, &path, preflight) {
+            let mut response = faults::response(&fault);
+            if fault.cors && is_api {
+                cors::decorate(&mut response, &headers);
+            }
+            return response;
+        }
+        if !is_api {
+            return text(StatusCode::NOT_FOUND, "404 Not Found\n");
+        }
+        if preflight {
+            return cors::preflight(&headers);
+        }
+
+        api(
+            &mut state,
+            &app.urls,
+            &method,
+            &path,
+            parts.uri.query(),
+            &headers,
+            &bytes,
+            &peer.ip().to_string(),
+        )
+    };
     response.headers_mut().insert(
         HeaderName::from_static("x-request-id"),
         HeaderValue::from_str(&secrets::request_id()).unwrap_or(HeaderValue::from_static("0")),
@@ -121,6 +154,24 @@ async fn entry(
         *response.body_mut() = Body::empty();
     }
     cors::decorate(&mut response, &headers);
+    if chaos_on {
+        let json = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let fate = app.chaos().after(&method, response.status(), json);
+        match fate {
+            After::Keep => {}
+            After::LoseAs502 => return chaos::canned(&Canned::Status(502)).0,
+            After::LoseAsDrop => return chaos::dropped(),
+            After::Truncate => {
+                let (mut parts, body) = response.into_parts();
+                let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+                parts.headers.remove(header::CONTENT_LENGTH);
+                return Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)));
+            }
+        }
+    }
     response
 }
 
@@ -277,6 +328,27 @@ fn sim_control(app: &App, method: &Method, route: &str, body: &[u8]) -> Response
             }
             Err(e) => bad(format!("invalid fault: {e}")),
         },
+        ("POST", "chaos") => match serde_json::from_slice::<ChaosConfig>(body)
+            .map_err(|e| e.to_string())
+            .and_then(|c| c.check().map(|()| c))
+        {
+            Ok(config) => {
+                *app.chaos() = Chaos::new(config);
+                StatusCode::NO_CONTENT.into_response()
+            }
+            Err(e) => bad(format!("invalid chaos settings: {e}")),
+        },
+        ("GET", "chaos") => {
+            let chaos = app.chaos();
+            json_response(
+                StatusCode::OK,
+                &json!({"config": chaos.config(), "stats": chaos.stats}),
+            )
+        }
+        ("DELETE", "chaos") => {
+            *app.chaos() = Chaos::new(ChaosConfig::default());
+            StatusCode::NO_CONTENT.into_response()
+        }
         ("DELETE", "faults") => {
             app.lock().faults.clear();
             StatusCode::NO_CONTENT.into_response()

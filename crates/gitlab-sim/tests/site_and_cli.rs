@@ -50,6 +50,7 @@ fn start_site(prefix: &str) -> Running {
             listen: "127.0.0.1:0".parse().unwrap(),
             prefix: prefix.to_owned(),
         }),
+        chaos: Default::default(),
     })
     .expect("sim with site starts")
 }
@@ -187,4 +188,47 @@ fn cli_refuses_a_bad_fixture() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("invalid fixture: today"), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn cli_takes_fault_flags_and_refuses_bad_ones() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--listen", "127.0.0.1:0", "--error-rate", "1.5"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error_rate must be between 0 and 1"));
+    let out = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--listen", "127.0.0.1:0", "--latency-ms", "5-x"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--latency-ms",
+            "20-40",
+            "--rate-limit",
+            "50",
+        ])
+        .args(["--error-rate", "0.1", "--chaos-seed", "9"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = lines.next().unwrap().unwrap();
+    let base = listening
+        .strip_prefix("gitlab-sim listening on ")
+        .unwrap()
+        .to_owned();
+    let settings = get(&format!("{base}/-/sim/chaos")).json();
+    assert_eq!(
+        settings["config"],
+        serde_json::json!({"seed": 9, "latency_ms": 20, "latency_max_ms": 40, "error_rate": 0.1,
+            "rate_limit_per_second": 50, "drop_rate": 0.0, "lost_answer_rate": 0.0, "malformed_rate": 0.0})
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

@@ -97,6 +97,7 @@ pub fn start_with(fixture: &Value) -> Running {
         listen: "127.0.0.1:0".parse().unwrap(),
         fixture: Some(fixture.to_string()),
         site: None,
+        chaos: Default::default(),
     })
     .expect("sim starts")
 }
@@ -111,6 +112,7 @@ pub fn start_demo() -> Running {
         listen: "127.0.0.1:0".parse().unwrap(),
         fixture: None,
         site: None,
+        chaos: Default::default(),
     })
     .expect("sim starts")
 }
@@ -185,6 +187,11 @@ impl Req {
     }
 
     pub fn send(self) -> Resp {
+        self.try_send().expect("request reaches the sim")
+    }
+
+    /// Like [`send`](Req::send), but a connection that fails is an `Err`, not a panic.
+    pub fn try_send(self) -> Result<Resp, String> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -207,7 +214,7 @@ impl Req {
             ),
             None => agent.run(builder.body(()).expect("request builds")),
         };
-        let mut response = result.expect("request reaches the sim");
+        let mut response = result.map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -215,11 +222,11 @@ impl Req {
             .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").to_owned()))
             .collect();
         let body = response.body_mut().read_to_string().unwrap_or_default();
-        Resp {
+        Ok(Resp {
             status,
             headers,
             body,
-        }
+        })
     }
 }
 
