@@ -132,6 +132,25 @@ fn an_empty_expiry_is_no_expiry() {
 }
 
 #[test]
+fn a_blank_username_is_the_default_one() {
+    // `CreateService` assigns `params[:username].presence`.
+    let sim = start_credentials();
+    for username in ["", "   "] {
+        let r = sim
+            .post(PROJECT)
+            .token(MAINT)
+            .json(json!({"name": "x", "scopes": ["read_repository"], "username": username}))
+            .send();
+        assert_eq!(r.status, 201, "{}", r.body);
+        let body = r.json();
+        assert_eq!(
+            body["username"],
+            format!("gitlab+deploy-token-{}", body["id"])
+        );
+    }
+}
+
+#[test]
 fn create_validation_errors() {
     let sim = start_credentials();
     let post = |body: Value| sim.post(PROJECT).token(MAINT).json(body).send();
