@@ -1,5 +1,5 @@
-# Shared by scripts/test and scripts/demo (sourced, not run): where things are, the tool PATH,
-# and how to print a step so a long log is easy to scan.
+# Shared by scripts/setup, scripts/test and scripts/demo (sourced, not run): where things are,
+# the tool PATH, and how to print a step so a long log is easy to scan.
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,6 +9,19 @@ TOOLS_DIR="${TOKENWARDEN_TOOLS:-$HOME/.cache/tokenwarden-tools}"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 # Trunk would otherwise ask the network for a newer version of itself.
 export TRUNK_SKIP_VERSION_CHECK=true
+
+# The Python virtual environment scripts/setup installs tests/python/requirements.txt into
+# (python-gitlab, pinned). Scripts run Python through venv_python, never the system's.
+PYTHON_VENV="$TOOLS_DIR/python-venv"
+
+# venv_python: the venv's interpreter, or a clear error when scripts/setup has not made it.
+venv_python() {
+  if [ ! -x "$PYTHON_VENV/bin/python" ]; then
+    fail "no Python environment at $PYTHON_VENV: run ./scripts/setup"
+    return 1
+  fi
+  printf '%s\n' "$PYTHON_VENV/bin/python"
+}
 
 if [ -t 1 ]; then
   _bold=$'\033[1m' _red=$'\033[31m' _green=$'\033[32m' _reset=$'\033[0m'

@@ -80,6 +80,12 @@ impl Params {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
+    /// A value for a parameter of a type other than `String`: Grape's coercer reads an empty
+    /// string there as nil ("absence of a value"), so it counts as not given.
+    fn typed(&self, key: &str) -> Option<&Value> {
+        self.raw(key).filter(|v| v.as_str() != Some(""))
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.raw(key).is_some()
     }
@@ -95,7 +101,7 @@ impl Params {
     }
 
     pub fn integer(&self, key: &str) -> Result<Option<i64>, &'static str> {
-        match self.raw(key) {
+        match self.typed(key) {
             None => Ok(None),
             Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
                 (Some(i), _) => Ok(Some(i)),
@@ -108,7 +114,7 @@ impl Params {
     }
 
     pub fn boolean(&self, key: &str) -> Result<Option<bool>, &'static str> {
-        match self.raw(key) {
+        match self.typed(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Some(true)),
@@ -119,7 +125,7 @@ impl Params {
     }
 
     pub fn date(&self, key: &str) -> Result<Option<NaiveDate>, &'static str> {
-        match self.raw(key) {
+        match self.typed(key) {
             None => Ok(None),
             Some(Value::String(s)) => parse_date(s).map(Some).ok_or(INVALID),
             Some(_) => Err(INVALID),
@@ -127,7 +133,7 @@ impl Params {
     }
 
     pub fn datetime(&self, key: &str) -> Result<Option<DateTime<Utc>>, &'static str> {
-        match self.raw(key) {
+        match self.typed(key) {
             None => Ok(None),
             Some(Value::String(s)) => parse_datetime(s).map(Some).ok_or(INVALID),
             Some(_) => Err(INVALID),
@@ -337,5 +343,18 @@ mod tests {
         assert_eq!(params.boolean("c"), Ok(Some(true)));
         assert_eq!(params.date("d"), Ok(NaiveDate::from_ymd_opt(2025, 1, 31)));
         assert_eq!(params.date("e"), Err(INVALID));
+    }
+
+    #[test]
+    fn empty_strings_are_absent_for_typed_parameters() {
+        let params = Params {
+            map: parse_form("a=&b[]="),
+        };
+        assert_eq!(params.integer("a"), Ok(None));
+        assert_eq!(params.boolean("a"), Ok(None));
+        assert_eq!(params.date("a"), Ok(None));
+        assert_eq!(params.datetime("a"), Ok(None));
+        assert_eq!(params.string("a"), Ok(Some(String::new())));
+        assert!(params.has("a"));
     }
 }

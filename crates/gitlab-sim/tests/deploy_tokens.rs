@@ -111,6 +111,46 @@ fn create_accepts_comma_separated_scopes_and_no_expiry() {
 }
 
 #[test]
+fn an_empty_expiry_is_no_expiry() {
+    // Grape's coercer reads an empty string for a `DateTime` as nil, so the token never
+    // expires instead of failing with `expires_at is invalid`.
+    let sim = start_credentials();
+    let r = sim
+        .post(PROJECT)
+        .token(MAINT)
+        .json(json!({"name": "x", "scopes": ["read_repository"], "expires_at": ""}))
+        .send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["expires_at"], Value::Null);
+    let r = sim
+        .post(GROUP)
+        .token(OWNER)
+        .form("name=z&scopes=read_registry&expires_at=")
+        .send();
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["expires_at"], Value::Null);
+}
+
+#[test]
+fn a_blank_username_is_the_default_one() {
+    // `CreateService` assigns `params[:username].presence`.
+    let sim = start_credentials();
+    for username in ["", "   "] {
+        let r = sim
+            .post(PROJECT)
+            .token(MAINT)
+            .json(json!({"name": "x", "scopes": ["read_repository"], "username": username}))
+            .send();
+        assert_eq!(r.status, 201, "{}", r.body);
+        let body = r.json();
+        assert_eq!(
+            body["username"],
+            format!("gitlab+deploy-token-{}", body["id"])
+        );
+    }
+}
+
+#[test]
 fn create_validation_errors() {
     let sim = start_credentials();
     let post = |body: Value| sim.post(PROJECT).token(MAINT).json(body).send();

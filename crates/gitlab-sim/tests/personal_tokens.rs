@@ -228,10 +228,6 @@ fn revoke_by_id_and_self() {
         .token(DEV)
         .send()
         .expect(400, json!({"message": "400 Bad request"}));
-    sim.delete(&format!("{PATS}/999"))
-        .token(DEV)
-        .send()
-        .expect(404, json!({"message": "404 Not Found"}));
     assert_eq!(
         sim.delete(&format!("{PATS}/7"))
             .token(OUTSIDER)
@@ -354,4 +350,21 @@ fn before_18_only_k8s_proxy_is_offered() {
         .json(json!({"name": "x", "scopes": ["self_rotate"]}))
         .send()
         .expect(400, json!({"error": "scopes does not have a valid value"}));
+}
+
+#[test]
+fn revoking_an_unknown_id_is_record_not_found() {
+    // `find_token` uses `PersonalAccessToken.find`: the API's `RecordNotFound` rescue answers,
+    // with its lower-case `f`, whoever asks (unlike `GET` and `rotate`, which use `not_found!`).
+    let sim = start();
+    for token in [DEV, ROOT] {
+        sim.delete(&format!("{PATS}/999"))
+            .token(token)
+            .send()
+            .expect(404, json!({"message": "404 Not found"}));
+    }
+    sim.get(&format!("{PATS}/999"))
+        .token(ROOT)
+        .send()
+        .expect(404, json!({"message": "404 Not Found"}));
 }

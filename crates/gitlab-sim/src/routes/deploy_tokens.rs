@@ -206,7 +206,8 @@ pub fn create(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult<Repl
     let name = check.required_string("name");
     let scopes = scopes_param(ctx, &mut check);
     let expires_at = check.datetime("expires_at");
-    let username = check.string("username");
+    // `CreateService` assigns `params[:username].presence`: a blank one means the default.
+    let username = check.string("username").filter(|u| !u.trim().is_empty());
     check.finish()?;
     let (Some(name), Some(scopes)) = (name, scopes) else {
         return Err(ApiError::Internal);

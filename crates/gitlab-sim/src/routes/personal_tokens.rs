@@ -131,15 +131,16 @@ pub fn rotate_self(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     Ok(Reply::ok(with_secret(&token, ctx.state.today())))
 }
 
-/// `DELETE /personal_access_tokens/:id`: an unknown id is `404`; someone else's token is refused
-/// by `RevokeService`, which the endpoint turns into a bare `400`.
+/// `DELETE /personal_access_tokens/:id`: `find_token` looks the id up with `find`, so an unknown
+/// id raises `RecordNotFound` (`404 Not found`, for admins and everyone else alike); someone
+/// else's token is refused by `RevokeService`, which the endpoint turns into a bare `400`.
 pub fn revoke(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     let caller = ctx.signed_in()?;
     let wanted = integer_route(ctx, "id", id)?;
     let token = wanted
         .and_then(|id| ctx.state.token(id))
         .cloned()
-        .ok_or(ApiError::NotFound(None))?;
+        .ok_or(ApiError::RecordNotFound)?;
     if !may_manage(&caller, &token) {
         return Err(ApiError::BadRequestPlain);
     }
