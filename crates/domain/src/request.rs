@@ -103,6 +103,10 @@ impl ApiRequest {
     }
 }
 
+/// Longest full path accepted from a route: GitLab allows 255 characters per path segment and
+/// a handful of nested groups.
+pub const MAX_PATH_CHARS: usize = 2048;
+
 /// A project as GitLab's `:id` accepts it: the numeric id or the full path, which `Display`
 /// percent-encodes into one path segment (`group%2Fproject`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -112,13 +116,21 @@ pub enum ProjectRef {
 }
 
 impl ProjectRef {
-    /// Reads a route segment: digits are an id, anything else a path.
+    /// Reads a route segment: digits are an id, anything else a full path. Paths that no
+    /// GitLab namespace can have are refused: `.` or `..` segments (a browser would resolve
+    /// them in the request URL), empty segments, control characters, or more than
+    /// [`MAX_PATH_CHARS`].
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().trim_matches('/');
-        if s.is_empty() {
+        if s.is_empty() || s.chars().count() > MAX_PATH_CHARS || s.contains(char::is_control) {
             None
         } else if let Ok(id) = s.parse() {
             Some(ProjectRef::Id(id))
+        } else if s
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        {
+            None
         } else {
             Some(ProjectRef::Path(s.to_string()))
         }
@@ -360,6 +372,26 @@ mod tests {
 
     fn gl() -> GitLabUrl {
         GitLabUrl::parse("https://gitlab.example.com").unwrap()
+    }
+
+    #[test]
+    fn paths_no_namespace_can_have_are_refused() {
+        for bad in [
+            "..",
+            ".",
+            "a/..",
+            "../a",
+            "a/./b",
+            "a//b",
+            "a\u{0}b",
+            &"x".repeat(3000),
+        ] {
+            assert_eq!(ProjectRef::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            ProjectRef::parse("a/..b/c.d"),
+            Some(ProjectRef::Path("a/..b/c.d".into()))
+        );
     }
 
     #[test]

@@ -259,6 +259,11 @@ mod tests {
             ("#/admin/deploy_keys", Route::NotFound),
             ("#/check/x", Route::NotFound),
             ("#/projects/%FF", Route::NotFound),
+            // Never a request path a browser would resolve elsewhere.
+            ("#/projects/..", Route::NotFound),
+            ("#/projects/%2e%2e", Route::NotFound),
+            ("#/groups/%2E/deploy_tokens", Route::NotFound),
+            ("#/projects/a%2F..%2Fb", Route::NotFound),
         ];
         for (hash, want) in cases {
             assert_eq!(Route::from_hash(hash), want, "{hash}");
