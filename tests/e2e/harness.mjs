@@ -20,6 +20,7 @@
 // runs once per test file), TOKENWARDEN_DIST (default: <repo>/dist), TOKENWARDEN_CHROMIUM
 // (default: /usr/bin/chromium), HEADED=1 to watch the browser (needs a display).
 
+import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -68,6 +69,8 @@ const NETWORK_NOISE = [/^Failed to load resource: /];
  *
  * Options: `name` or `t` (for artifact names), `goto` (false: do not open the page), `prefix`,
  * `allowConsoleErrors` (true: do not fail on console errors; panics still fail),
+ * `secretsCheck` (false: skip the check, run after every test, that no secret the page handled
+ * is left in storage, URLs, the console, the DOM or requests to other hosts),
  * `ignoreConsole` (extra regexes of console errors to tolerate), `simArgs`.
  */
 export async function withApp(fixture, fn, options = {}) {
@@ -111,18 +114,97 @@ export async function withApp(fixture, fn, options = {}) {
     page.on('response', (res) => {
       if (res.url().startsWith(sim.siteOrigin)) network.push({ url: res.url(), status: res.status() });
     });
+    const secrets = watchSecrets(page, sim);
 
     if (options.goto !== false) await page.goto(sim.siteUrl);
     await fn({ page, sim, context, consoleLines, network });
     if (problems.length) {
       throw new Error(`the page logged errors or panicked:\n${problems.join('\n')}`);
     }
+    if (options.secretsCheck !== false) await secrets.check(context, consoleLines);
   } catch (err) {
     throw await failureReport(name, err, { page, sim, consoleLines });
   } finally {
     await context?.close().catch(() => {});
     await sim?.stop();
   }
+}
+
+// ---- secrets ------------------------------------------------------------------------------
+
+/** Where a token-bearing answer comes from: creates and rotations of every kind. */
+const SECRET_ANSWER = /\/(access_tokens|personal_access_tokens|deploy_tokens|triggers|rotate)(\/|$|\?)/;
+
+/**
+ * Learns every secret the page handles by watching the wire (the credentials it sends to GitLab,
+ * the tokens GitLab answers creates and rotations with), then, after the test, checks that none
+ * of them is anywhere it must never be: web storage, IndexedDB, Cache Storage, cookies, any URL
+ * the tab visited, the console, the DOM once no reveal is open, or a request to another host.
+ */
+function watchSecrets(page, sim) {
+  const secrets = new Set();
+  const pending = [];
+  const visited = [];
+  const elsewhere = [];
+  const api = new URL(sim.apiUrl).origin;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
+  page.on('request', (req) => {
+    if (req.url().startsWith(api)) {
+      const headers = req.headers();
+      const sent = headers['private-token'] ?? headers.authorization?.replace(/^Bearer /i, '');
+      if (sent) secrets.add(sent);
+    } else {
+      elsewhere.push(`${req.method()} ${req.url()} ${JSON.stringify(req.headers())} ${req.postData() ?? ''}`);
+    }
+  });
+  page.on('response', (res) => {
+    const req = res.request();
+    if (!res.url().startsWith(api) || req.method() !== 'POST' || !SECRET_ANSWER.test(new URL(res.url()).pathname)) return;
+    pending.push(res.text().then((body) => {
+      try {
+        const token = JSON.parse(body)?.token;
+        if (typeof token === 'string' && token.length >= 8) secrets.add(token);
+      } catch {
+        // not JSON: no secret in it
+      }
+    }, () => {}));
+  });
+  return {
+    async check(context, consoleLines) {
+      await Promise.all(pending);
+      if (!secrets.size || page.isClosed()) return;
+      const places = await page.evaluate(async () => ({
+        storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+        idb: (await indexedDB.databases?.())?.map((d) => d.name).join(',') ?? '',
+        caches: (await caches.keys()).join(','),
+        cookie: document.cookie,
+        url: location.href,
+        historyState: JSON.stringify(history.state),
+        revealOpen: !!document.querySelector('[data-testid=reveal-dialog]'),
+      }));
+      const cookies = JSON.stringify(await context.cookies());
+      const dom = places.revealOpen ? '' : await page.content();
+      const where = {
+        'web storage': places.storage,
+        'IndexedDB': places.idb,
+        'Cache Storage': places.caches,
+        'cookies': places.cookie + cookies,
+        'a URL the tab visited': [...visited, places.url, places.historyState].join('\n'),
+        'the console': consoleLines.join('\n'),
+        'the DOM with no reveal open': dom,
+        'a request to another host': elsewhere.join('\n'),
+      };
+      for (const secret of secrets) {
+        for (const [place, text] of Object.entries(where)) {
+          assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 6)}…) was found in ${place}`);
+        }
+      }
+      assert.equal(places.idb, '', 'the page keeps no IndexedDB');
+      assert.equal(places.caches, '', 'the page keeps no Cache Storage');
+    },
+  };
 }
 
 /** `test(name, ...)` running `fn` through withApp, with a timeout and artifact names from the test. */

@@ -1,7 +1,8 @@
 // A first-time user's walk around the edges: wrong addresses, dead links, a token that dies
 // mid-session, what a role may not do, notices that belong to one page, dates that read alike.
 import assert from 'node:assert/strict';
-import { appTest, loadFixture, signIn } from './harness.mjs';
+import { test } from 'node:test';
+import { appTest, loadFixture, signIn, withApp } from './harness.mjs';
 
 /** The team fixture, with a spare token for Maria and an Owner-level bot token in platform/api. */
 function team() {
@@ -111,3 +112,27 @@ appTest('a 401 on a list a Maintainer may see does not tell her to ask for the r
   assert.doesNotMatch(text, /ask a Maintainer/i);
   assert.ok(await page.getByTestId('whoami').isVisible(), 'a refusal of one list is not the end of the session');
 }, { ignoreConsole: [/401/] });
+
+// The check every test ends with must itself catch a leak, or it proves nothing.
+test('the after-every-test secrets check catches a leaked credential or new token', { timeout: 120_000 }, async () => {
+  await assert.rejects(
+    withApp('team', async ({ page, sim }) => {
+      await signIn(page, sim, 'maria');
+      await page.evaluate((t) => sessionStorage.setItem('oops', t), sim.tokenFor('maria'));
+    }, { name: 'leak-storage' }),
+    /a secret \(glpat-…\) was found in web storage/,
+  );
+  await assert.rejects(
+    withApp('team', async ({ page, sim }) => {
+      await signIn(page, sim, 'maria');
+      await page.evaluate(() => (location.hash = '#/projects/100'));
+      await page.getByTestId('new-token').click();
+      await page.getByTestId('token-name').fill('leaky');
+      await page.getByTestId('scope-read_api').check();
+      await page.getByTestId('create-submit').click();
+      const secret = await page.getByTestId('reveal-secret').inputValue();
+      await page.evaluate((s) => console.log(`debug ${s}`), secret);
+    }, { name: 'leak-console' }),
+    /a secret \(glpat-…\) was found in the console/,
+  );
+});
