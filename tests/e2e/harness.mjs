@@ -88,6 +88,14 @@ export async function withApp(fixture, fn, options = {}) {
     context = await browser.newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sim.siteOrigin });
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    // Every page runs under the site's Content-Security-Policy: any violation fails the test.
+    const cspViolations = [];
+    await context.exposeBinding('__reportCspViolation', (_source, v) => cspViolations.push(v));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
     page = await context.newPage();
     page.on('console', (msg) => {
       // A network error's text has no URL of its own: add where it came from.
@@ -122,6 +130,9 @@ export async function withApp(fixture, fn, options = {}) {
       throw new Error(`the page logged errors or panicked:\n${problems.join('\n')}`);
     }
     if (options.secretsCheck !== false) await secrets.check(context, consoleLines);
+    if (cspViolations.length) {
+      throw new Error(`the Content-Security-Policy was violated:\n${cspViolations.join('\n')}`);
+    }
   } catch (err) {
     throw await failureReport(name, err, { page, sim, consoleLines });
   } finally {
@@ -174,7 +185,7 @@ function watchSecrets(page, sim) {
   return {
     async check(context, consoleLines) {
       await Promise.all(pending);
-      if (!secrets.size || page.isClosed()) return;
+      if (page.isClosed()) return;
       const places = await page.evaluate(async () => ({
         storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
         idb: (await indexedDB.databases?.())?.map((d) => d.name).join(',') ?? '',
@@ -196,6 +207,13 @@ function watchSecrets(page, sim) {
         'the DOM with no reveal open': dom,
         'a request to another host': elsewhere.join('\n'),
       };
+      // The site loads nothing from anywhere but itself and the GitLab instance.
+      const site = new URL(sim.siteUrl).origin;
+      const foreign = elsewhere.filter((r) => {
+        const url = r.split(' ')[1];
+        return !url.startsWith(site) && !/^(data|blob):/.test(url);
+      });
+      assert.deepEqual(foreign, [], 'requests to an origin other than the site and GitLab');
       for (const secret of secrets) {
         for (const [place, text] of Object.entries(where)) {
           assert.ok(!text.includes(secret), `a secret (${secret.slice(0, 6)}…) was found in ${place}`);

@@ -190,6 +190,7 @@ appTest('a deploy key used in one project is enabled in another', 'kinds', async
   await page.getByTestId('enable-existing').click();
   await page.getByTestId('enable-search').fill('API');
   await page.getByTestId('enable-find').click();
+  await page.getByTestId('enable-project').first().waitFor();
   const projects = await page.getByTestId('enable-project').allInnerTexts();
   assert.ok(projects.some((p) => /API/.test(p)), projects.join(', '));
   assert.ok(!projects.some((p) => /Web/.test(p)), 'this project is not offered');

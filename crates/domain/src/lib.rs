@@ -5,6 +5,7 @@
 //! it to the DOM and to `fetch`.
 
 pub mod capability;
+pub mod csp;
 pub mod error;
 pub mod expiry;
 pub mod features;

@@ -1,0 +1,204 @@
+//! `site-tools finalise [DIR] [--compress]`: writes the Content-Security-Policy into DIR's
+//! `index.html` (the hash of every inline script, `connect-src` from DIR's `config.json` when it
+//! names a GitLab), and with `--compress` a `.br` and `.gz` beside every text and wasm asset,
+//! which GitLab Pages serves to browsers that accept them. DIR defaults to `$TRUNK_STAGING_DIR`,
+//! so the tool runs as Trunk's post-build hook. Running it again replaces the policy.
+
+use base64ct::{Base64, Encoding};
+use domain::GitLabUrl;
+use sha2::{Digest, Sha256};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const META_START: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
+
+/// Every inline `<script>` body (no `src`), exactly as the browser hashes it.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some(open_end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + open_end];
+        let body_start = start + open_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            found.push(&rest[body_start..body_start + close]);
+        }
+        rest = &rest[body_start + close..];
+    }
+    found
+}
+
+fn sha256_source(text: &str) -> String {
+    format!(
+        "sha256-{}",
+        Base64::encode_string(&Sha256::digest(text.as_bytes()))
+    )
+}
+
+/// The GitLab the deployment's `config.json` names, if any; a bad file is an error, since the
+/// page would refuse it too.
+fn configured_gitlab(dir: &Path) -> Result<Option<GitLabUrl>, String> {
+    let path = dir.join("config.json");
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    match json.get("gitlab_url").and_then(|v| v.as_str()) {
+        Some(url) => GitLabUrl::parse(url)
+            .map(Some)
+            .map_err(|e| format!("{}: gitlab_url: {e}", path.display())),
+        None => Ok(None),
+    }
+}
+
+/// `html` with its policy meta tag set (replaced when present, else right after the charset,
+/// before anything it governs).
+fn with_policy(html: &str, policy: &str) -> Result<String, String> {
+    let tag = format!("{META_START}{policy}\" />");
+    if let Some(start) = html.find(META_START) {
+        let end = start
+            + html[start..]
+                .find('>')
+                .ok_or("unterminated policy meta tag")?
+            + 1;
+        return Ok(format!("{}{tag}{}", &html[..start], &html[end..]));
+    }
+    let charset = html
+        .find("<meta charset")
+        .ok_or("index.html has no <meta charset>")?;
+    let after = charset
+        + html[charset..]
+            .find('>')
+            .ok_or("unterminated charset meta tag")?
+        + 1;
+    Ok(format!("{}\n    {tag}{}", &html[..after], &html[after..]))
+}
+
+fn finalise(dir: &Path, compress: bool) -> Result<(), String> {
+    let index = dir.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let hashes: Vec<String> = inline_scripts(&html)
+        .into_iter()
+        .map(sha256_source)
+        .collect();
+    let gitlab = configured_gitlab(dir)?;
+    let policy = domain::csp::policy(&hashes, gitlab.as_ref());
+    fs::write(&index, with_policy(&html, &policy)?).map_err(|e| e.to_string())?;
+    if compress {
+        precompress(dir)?;
+    }
+    Ok(())
+}
+
+fn precompress(dir: &Path) -> Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "js" | "wasm" | "css" | "svg" | "json") {
+            continue;
+        }
+        let data = fs::read(&path).map_err(|e| e.to_string())?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 22,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params)
+                .map_err(|e| e.to_string())?;
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data).map_err(|e| e.to_string())?;
+        let gz = gz.finish().map_err(|e| e.to_string())?;
+        let with = |suffix: &str| PathBuf::from(format!("{}.{suffix}", path.display()));
+        fs::write(with("br"), br).map_err(|e| e.to_string())?;
+        fs::write(with("gz"), gz).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let compress = args.iter().any(|a| a == "--compress");
+    let mut positional = args.iter().filter(|a| !a.starts_with("--"));
+    let run = match positional.next().map(String::as_str) {
+        Some("finalise") => {
+            let dir = positional
+                .next()
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from));
+            match dir {
+                Some(dir) => finalise(&dir, compress),
+                None => Err("no directory given and TRUNK_STAGING_DIR is not set".into()),
+            }
+        }
+        _ => Err("usage: site-tools finalise [DIR] [--compress]".into()),
+    };
+    match run {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("site-tools: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "<!doctype html><html><head>\n    <meta charset=\"utf-8\" />\n    <title>t</title>\n<script type=\"module\">\nimport init from './a.js';\n</script><script src=\"./b.js\"></script></head></html>";
+
+    #[test]
+    fn hashes_only_inline_scripts_as_the_browser_does() {
+        let scripts = inline_scripts(PAGE);
+        assert_eq!(scripts, ["\nimport init from './a.js';\n"]);
+        // `printf '' | openssl dgst -sha256 -binary | base64`
+        assert_eq!(
+            sha256_source(""),
+            "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+    }
+
+    #[test]
+    fn the_policy_goes_first_and_is_replaced_not_repeated() {
+        let once = with_policy(PAGE, "default-src 'none'").unwrap();
+        let meta = once.find(META_START).unwrap();
+        assert!(meta < once.find("<script").unwrap());
+        let twice = with_policy(&once, "default-src 'self'").unwrap();
+        assert_eq!(twice.matches(META_START).count(), 1);
+        assert!(twice.contains("default-src 'self'\" />"));
+    }
+
+    #[test]
+    fn config_narrows_connect_src_and_bad_config_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("site-tools-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("index.html"), PAGE).unwrap();
+        fs::write(
+            dir.join("config.json"),
+            r#"{"gitlab_url":"https://gitlab.example.com"}"#,
+        )
+        .unwrap();
+        finalise(&dir, true).unwrap();
+        let html = fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(
+            html.contains("connect-src 'self' https://gitlab.example.com;"),
+            "{html}"
+        );
+        assert!(dir.join("index.html.br").exists() && dir.join("index.html.gz").exists());
+        fs::write(dir.join("config.json"), r#"{"gitlab_url":"ftp://x"}"#).unwrap();
+        assert!(finalise(&dir, false).unwrap_err().contains("gitlab_url"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
