@@ -59,6 +59,9 @@ fn token_problem(token: &str) -> Option<String> {
         Some("Paste a personal access token.".into())
     } else if token.contains(char::is_whitespace) {
         Some("A token has no spaces or line breaks: check what was pasted.".into())
+    } else if !token.chars().all(|c| c.is_ascii_graphic()) {
+        // A pasted "…" or an invisible zero-width space would only be refused by GitLab later.
+        Some("A token has only plain letters, digits and punctuation: what was pasted contains another character (an ellipsis or an invisible one). Copy the token again.".into())
     } else {
         None
     }

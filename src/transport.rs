@@ -47,8 +47,8 @@ pub trait Transport {
     fn send<'a>(&'a self, req: RawRequest<'a>) -> LocalFuture<'a, Result<RawResponse, String>>;
 }
 
-/// `fetch` without cookies or caching: GitLab's CORS rules allow no credentials, and token lists
-/// must never come from a stale cache.
+/// `fetch` without cookies, caching or redirects: GitLab's CORS rules allow no credentials,
+/// token lists must never come from a stale cache, and the token must not follow a redirect.
 pub struct BrowserTransport;
 
 impl Transport for BrowserTransport {
@@ -65,6 +65,9 @@ impl Transport for BrowserTransport {
                 .method(method)
                 .credentials(web_sys::RequestCredentials::Omit)
                 .cache(web_sys::RequestCache::NoStore)
+                // A redirect would carry PRIVATE-TOKEN to wherever it points: GitLab's API
+                // never redirects, so one is treated as a failure.
+                .redirect(web_sys::RequestRedirect::Error)
                 .header("PRIVATE-TOKEN", req.token);
             let request = match req.json_body {
                 Some(mut body) => {

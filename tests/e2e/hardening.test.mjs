@@ -30,3 +30,25 @@ appTest('the built files name no origin to load from', 'team', async () => {
     assert.doesNotMatch(text, /@import\s+url\(\s*["']?https?:/, `${file} imports from another origin`);
   }
 });
+
+appTest('a token pasted with an invisible or non-ASCII character is refused before anything is sent', 'team', async ({ page, sim }) => {
+  const sent = [];
+  page.on('request', (r) => r.url().includes('/api/v4/') && sent.push(r.url()));
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  for (const pasted of [`${sim.tokenFor('maria')}\u200b`, 'glpat-abc…']) {
+    await page.getByTestId('connect-token').fill(pasted);
+    await page.getByTestId('connect-submit').click();
+    assert.match(await page.getByTestId('error-gitlab-token').innerText(), /Copy the token again/);
+  }
+  assert.deepEqual(sent, []);
+});
+
+appTest('a redirect from the API is not followed, so the token goes nowhere else', 'team', async ({ page, sim }) => {
+  // A redirect to the site's own origin: were it followed, PRIVATE-TOKEN would travel there.
+  await sim.faults({ method: 'GET', path: '/api/v4/user', status: 302, body: '', headers: { Location: `${sim.siteUrl}steal` } });
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  await page.getByTestId('connect-token').fill(sim.tokenFor('maria'));
+  await page.getByTestId('connect-submit').click();
+  await page.getByTestId('error').waitFor();
+  assert.match(await page.getByTestId('error').innerText(), /could not be reached/);
+}, { allowConsoleErrors: true });
