@@ -115,8 +115,8 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                                         </a>
                                         { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &p.description }</div> } } }
                                     </td>
-                                    <td class="mono">{ &p.path_with_namespace }</td>
-                                    <td>{ p.last_activity_at.map(|t| relative(t, today)).unwrap_or_default() }</td>
+                                    <td class="mono" data-label="Path">{ &p.path_with_namespace }</td>
+                                    <td data-label="Last activity">{ p.last_activity_at.map(|t| relative(t, today)).unwrap_or_default() }</td>
                                 </tr>
                             }) }
                         </tbody>
