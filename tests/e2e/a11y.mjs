@@ -228,6 +228,8 @@ export async function layoutProblems(page) {
       const parts = [name, ...buttons].filter(Boolean);
       const rects = parts.map((p) => p.getBoundingClientRect());
       const what = row.dataset.tokenName ?? name?.textContent ?? row.textContent.slice(0, 40);
+      const nameWidth = name?.closest('td').getBoundingClientRect().width;
+      if (nameWidth < 120) problems.push(`row "${what}": its name is squeezed into ${Math.round(nameWidth)} px`);
       parts.forEach((p, i) => {
         if (outside(rects[i])) problems.push(`row "${what}": ${label(p)} is off-screen (${Math.round(rects[i].left)}..${Math.round(rects[i].right)} of ${vw} px)`);
       });
