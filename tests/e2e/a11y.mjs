@@ -7,6 +7,8 @@ import { signIn } from './support.mjs';
 
 /** The word fixtures/a11y.json plants in descriptions: 300 letters without a break. */
 export const LONG_WORD = `${'unbroken'.repeat(37)}word`;
+/** A personal token's name in fixtures/a11y.json: 140 characters without a break. */
+export const LONG_NAME = `build-agent-${'0123456789abcdef'.repeat(8)}`;
 
 // ---- the tour ------------------------------------------------------------------------------
 
@@ -44,7 +46,8 @@ async function closeWithEscape(page, id) {
 /**
  * Walks every page and dialog, awaiting `visit(name)` at each stop: the sign-in form (empty,
  * then refused), every page in PAGES, then the create (empty, with errors), reveal, rotate,
- * revoke (untouched, then confirmed) and enable-key dialogs, and a pasted token described.
+ * revoke (untouched, confirmed, and for a long name) and enable-key dialogs, and a pasted token
+ * described.
  */
 export async function tour(page, sim, visit) {
   await page.getByTestId('connect-form').waitFor();
@@ -88,6 +91,12 @@ export async function tour(page, sim, visit) {
   await visit('revoke dialog');
   await page.getByTestId('revoke-confirm').fill('release');
   await visit('revoke dialog, confirmed');
+  await closeWithEscape(page, 'revoke-dialog');
+
+  await openPage(page, PAGES[8]);
+  await row(page, LONG_NAME).getByTestId('token-revoke').click();
+  await page.getByTestId('revoke-dialog').waitFor();
+  await visit('revoke dialog, long name');
   await closeWithEscape(page, 'revoke-dialog');
 
   await openPage(page, PAGES[4]);
