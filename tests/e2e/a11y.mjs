@@ -46,8 +46,8 @@ async function closeWithEscape(page, id) {
 /**
  * Walks every page and dialog, awaiting `visit(name)` at each stop: the sign-in form (empty,
  * then refused), every page in PAGES, then the create (empty, with errors), reveal, rotate,
- * revoke (untouched, confirmed, and for a long name) and enable-key dialogs, and a pasted token
- * described.
+ * revoke (untouched, confirmed, and for a long name, then the notice it leaves) and enable-key
+ * dialogs, and a pasted token described.
  */
 export async function tour(page, sim, visit) {
   await page.getByTestId('connect-form').waitFor();
@@ -97,7 +97,11 @@ export async function tour(page, sim, visit) {
   await row(page, LONG_NAME).getByTestId('token-revoke').click();
   await page.getByTestId('revoke-dialog').waitFor();
   await visit('revoke dialog, long name');
-  await closeWithEscape(page, 'revoke-dialog');
+  await page.getByTestId('revoke-confirm').fill(LONG_NAME);
+  await page.getByTestId('revoke-submit').click();
+  await page.getByTestId('notice').waitFor();
+  await visit('notice of a revoked long name');
+  await page.getByTestId('notice').getByRole('button', { name: 'Dismiss' }).click();
 
   await openPage(page, PAGES[4]);
   await page.getByTestId('enable-existing').click();
@@ -217,12 +221,13 @@ export async function layoutProblems(page) {
     if (document.documentElement.scrollWidth > vw) {
       problems.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${vw} px viewport`);
     }
-    for (const el of document.querySelectorAll('[role=dialog], .overlay, .table-wrap')) {
+    const outside = (r) => r.left < 0 || r.right > vw + 0.5;
+    for (const el of document.querySelectorAll('[role=dialog], .overlay, .table-wrap, .notice')) {
       if (el.scrollWidth > el.clientWidth + 1) {
         problems.push(`${label(el)} scrolls sideways: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
       }
+      if (outside(el.getBoundingClientRect())) problems.push(`${label(el)} sticks out of the viewport`);
     }
-    const outside = (r) => r.left < 0 || r.right > vw + 0.5;
     // Every link, button and field you can see (not the skip link, which waits off-screen), but
     // those in table rows, which the next check names by their row.
     for (const el of document.querySelectorAll('a[href], button, input, select, textarea')) {
