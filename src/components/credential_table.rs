@@ -53,6 +53,8 @@ fn lineage(t: &Credential, rotations: &[(u64, u64)]) -> Option<String> {
     })
 }
 
+/// Every cell but the name's carries its column's title as `data-label`, which the stylesheet
+/// shows beside the value when narrow screens stack each row as a card.
 fn cell(
     column: Column,
     t: &Credential,
@@ -60,6 +62,7 @@ fn cell(
     this_session: bool,
     lineage: Option<String>,
 ) -> Html {
+    let label = column.title();
     match column {
         Column::Name => html! {
             <td class="cell-name">
@@ -73,25 +76,27 @@ fn cell(
             </td>
         },
         Column::Scopes => html! {
-            <td><ul class="chips">{ for t.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
+            <td data-label={label}><ul class="chips">{ for t.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
         },
-        Column::Role => html! { <td>{ t.access_level.map(|r| r.label()).unwrap_or("—") }</td> },
+        Column::Role => html! {
+            <td data-label={label}>{ t.access_level.map(|r| r.label()).unwrap_or("—") }</td>
+        },
         Column::WriteAccess => html! {
-            <td>{ if t.can_push == Some(true) { "read and write" } else { "read-only" } }</td>
+            <td data-label={label}>{ if t.can_push == Some(true) { "read and write" } else { "read-only" } }</td>
         },
         Column::Owner => html! {
-            <td>{ t.owner.as_ref().map(|o| format!("@{}", o.username)).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label={label}>{ t.owner.as_ref().map(|o| format!("@{}", o.username)).unwrap_or_else(|| "—".into()) }</td>
         },
         Column::Created => html! {
-            <td>{ t.created_at.map(|c| date(c.date_naive())).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label={label}>{ t.created_at.map(|c| date(c.date_naive())).unwrap_or_else(|| "—".into()) }</td>
         },
         Column::LastUsed => html! {
-            <td>{ t.last_used_at.map(|u| relative(u, today)).unwrap_or_else(|| "never".into()) }</td>
+            <td data-label={label}>{ t.last_used_at.map(|u| relative(u, today)).unwrap_or_else(|| "never".into()) }</td>
         },
         Column::Expires => {
             let status = t.status(today);
             html! {
-                <td>
+                <td data-label={label}>
                     <div>{ t.expires_at.map(date).unwrap_or_else(|| "never".into()) }</div>
                     <span class={classes!("badge", format!("badge-{}", status.severity()))} data-testid="token-status">{ status.label() }</span>
                 </td>
@@ -182,9 +187,9 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
             }
         });
         let user = props.show_user.then(|| match t.user_id {
-            Some(id) => html! { <td><a href={Route::Credentials { owner: Owner::User(id), kind: Kind::PersonalAccessToken }.href()}
+            Some(id) => html! { <td data-label="User"><a href={Route::Credentials { owner: Owner::User(id), kind: Kind::PersonalAccessToken }.href()}
                 data-testid="row-user">{ format!("user {id}") }</a></td> },
-            None => html! { <td>{ "—" }</td> },
+            None => html! { <td data-label="User">{ "—" }</td> },
         });
         let marked = props.highlight == Some(t.id);
         html! {

@@ -250,10 +250,11 @@ pub fn Modal(props: &ModalProps) -> Html {
                 tabindex="-1"
                 data-testid={props.id.clone()}
             >
-                <header class="modal-head">
+                // A div, not <header>: outside <main> a header would be a second banner landmark.
+                <div class="modal-head">
                     <h2 id={title_id}>{ props.title.clone() }</h2>
                     { close_button }
-                </header>
+                </div>
                 { props.children.clone() }
             </div>
         </div>

@@ -115,7 +115,7 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
             html! {
                 <>
                     <table class="table" data-testid="projects-table">
-                        <thead><tr><th scope="col">{ if groups { "Group" } else { "Project" } }</th><th scope="col">{ "Path" }</th><th scope="col">{ if groups { "" } else { "Last activity" } }</th></tr></thead>
+                        <thead><tr><th scope="col">{ if groups { "Group" } else { "Project" } }</th><th scope="col">{ "Path" }</th>{ if groups { html! {} } else { html! { <th scope="col">{ "Last activity" }</th> } } }</tr></thead>
                         <tbody>
                             { for projects.iter().map(|p| html! {
                                 <tr key={p.id} data-testid="project-row">
@@ -127,8 +127,9 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                                         { if p.title() == p.name { html! {} } else { html! { <div class="muted small">{ p.title() }</div> } } }
                                         { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &p.description }</div> } } }
                                     </td>
-                                    <td class="mono">{ &p.path_with_namespace }</td>
-                                    <td>{ p.last_activity_at.map(|t| relative(t, today)).unwrap_or_default() }</td>
+                                    <td class="mono" data-label="Path">{ &p.path_with_namespace }</td>
+                                    // Groups have no activity date: no empty column for them.
+                                    { if groups { html! {} } else { html! { <td data-label="Last activity">{ p.last_activity_at.map(|t| relative(t, today)).unwrap_or_default() }</td> } } }
                                 </tr>
                             }) }
                         </tbody>

@@ -71,7 +71,8 @@ const NETWORK_NOISE = [/^Failed to load resource: /];
  * `allowConsoleErrors` (true: do not fail on console errors; panics still fail),
  * `secretsCheck` (false: skip the check, run after every test, that no secret the page handled
  * is left in storage, URLs, the console, the DOM or requests to other hosts),
- * `ignoreConsole` (extra regexes of console errors to tolerate), `simArgs`.
+ * `ignoreConsole` (extra regexes of console errors to tolerate), `simArgs`, `contextOptions`
+ * (for the browser context: `viewport`, `colorScheme`...).
  */
 export async function withApp(fixture, fn, options = {}) {
   const name = options.name ?? options.t?.fullName ?? options.t?.name ?? `app-${process.pid}-${Date.now()}`;
@@ -85,7 +86,7 @@ export async function withApp(fixture, fn, options = {}) {
   try {
     sim = await startSim({ fixture, prefix: options.prefix, args: options.simArgs });
     const browser = await getBrowser();
-    context = await browser.newContext();
+    context = await browser.newContext(options.contextOptions);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sim.siteOrigin });
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     // Every page runs under the site's Content-Security-Policy: any violation fails the test.
@@ -253,8 +254,11 @@ async function failureReport(name, err, { page, sim, consoleLines }) {
     }
   }
   const simLines = sim ? sim.output().split('\n') : [];
+  // An assertion's whole message (a list of findings, say); other errors' first line only.
+  const [first, ...rest] = String(err?.message ?? err).split('\n');
   const report = [
-    `${name}: ${err?.message?.split('\n')[0] ?? err}`,
+    `${name}: ${first}`,
+    ...(err?.code === 'ERR_ASSERTION' ? rest.slice(0, 200) : []),
     page ? `page url: ${page.url()}` : null,
     `--- page console (${consoleLines.length} lines) ---`,
     ...consoleLines.slice(-60),
@@ -283,19 +287,4 @@ export async function eventually(check, { timeout = ACTION_TIMEOUT_MS, interval 
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
   }
-}
-
-// ---- app actions ---------------------------------------------------------------------------
-
-/** Fills the sign-in form with the sim's address and `username`'s token, and submits it. */
-export async function submitSignIn(page, sim, username) {
-  await page.getByTestId('connect-url').fill(sim.apiUrl);
-  await page.getByTestId('connect-token').fill(sim.tokenFor(username));
-  await page.getByTestId('connect-submit').click();
-}
-
-/** Signs in as `username` and waits until the page says who is signed in. */
-export async function signIn(page, sim, username) {
-  await submitSignIn(page, sim, username);
-  await page.getByTestId('whoami').waitFor();
 }

@@ -1,5 +1,6 @@
 // What the end-to-end tests and the benchmarks share, free of node:test so plain scripts can
-// use it: paths, fixtures, starting gitlab-sim (API and the release site), Chromium's settings.
+// use it: paths, fixtures, starting gitlab-sim (API and the release site), Chromium's settings,
+// signing in.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -275,4 +276,19 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
     };
     return sim;
   }
+}
+
+// ---- app actions ---------------------------------------------------------------------------
+
+/** Fills the sign-in form with the sim's address and `username`'s token, and submits it. */
+export async function submitSignIn(page, sim, username) {
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  await page.getByTestId('connect-token').fill(sim.tokenFor(username));
+  await page.getByTestId('connect-submit').click();
+}
+
+/** Signs in as `username` and waits until the page says who is signed in. */
+export async function signIn(page, sim, username) {
+  await submitSignIn(page, sim, username);
+  await page.getByTestId('whoami').waitFor();
 }
