@@ -7,6 +7,7 @@ use domain::capability::{check, Action, Who};
 use domain::kind::Column;
 use domain::kind::Owner;
 use domain::models::Credential;
+use domain::text::shown;
 use domain::{Kind, Route};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -66,13 +67,13 @@ fn cell(
     match column {
         Column::Name => html! {
             <td class="cell-name">
-                <div class="token-name">{ &t.name }
+                <div class="token-name">{ shown(&t.name).into_owned() }
                     { if this_session { html! { <span class="badge badge-info" data-testid="this-session" title="tokenwarden is signed in with this token">{ "this session" }</span> } } else { html! {} } }
                 </div>
                 { lineage.map(|l| html! { <div class="muted small" data-testid="row-lineage">{ l }</div> }).unwrap_or_default() }
                 { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
                 { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
-                { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &t.description }</div> } } }
+                { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ shown(&t.description).into_owned() }</div> } } }
             </td>
         },
         Column::Scopes => html! {

@@ -8,6 +8,7 @@ use crate::time::{relative, today};
 use domain::kind::OwnerType;
 use domain::models::Place;
 use domain::request;
+use domain::text::shown;
 use domain::{AccessLevel, ListQuery, ProjectRef, Route};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -121,11 +122,11 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                                 <tr key={p.id} data-testid="project-row">
                                     <td>
                                         <a href={if groups { Route::group(ProjectRef::Id(p.id)).href() } else { Route::project(ProjectRef::Id(p.id)).href() }} class="row-link">
-                                            { &p.name }
+                                            { shown(&p.name).into_owned() }
                                         </a>
                                         // Sorted by name, shown by name: the namespace is a detail.
-                                        { if p.title() == p.name { html! {} } else { html! { <div class="muted small">{ p.title() }</div> } } }
-                                        { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ &p.description }</div> } } }
+                                        { if p.title() == p.name { html! {} } else { html! { <div class="muted small">{ shown(p.title()).into_owned() }</div> } } }
+                                        { if p.description.is_empty() { html! {} } else { html! { <div class="muted small">{ shown(&p.description).into_owned() }</div> } } }
                                     </td>
                                     <td class="mono" data-label="Path">{ &p.path_with_namespace }</td>
                                     // Groups have no activity date: no empty column for them.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DIST_DIR, appTest } from './harness.mjs';
+import { DIST_DIR, appTest, loadFixture, signIn } from './harness.mjs';
 
 appTest('the built page carries a strict policy with the loader hashed, not inline scripts allowed', 'team', async ({ page }) => {
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -52,3 +52,28 @@ appTest('a redirect from the API is not followed, so the token goes nowhere else
   await page.getByTestId('error').waitFor();
   assert.match(await page.getByTestId('error').innerText(), /could not be reached/);
 }, { allowConsoleErrors: true });
+
+appTest('names and descriptions from GitLab with markup, bidi overrides, zero-width characters or 10,000 letters stay inert, readable text', (() => {
+  const f = loadFixture('team');
+  const tokens = f.projects.find((p) => p.id === 100).access_tokens;
+  tokens.push({ name: '<img src=x onerror="window.__pwned=1">', scopes: ['read_api'], access_level: 20, expires_at: '+40d',
+    description: `<script>window.__pwned=2</script>${'w'.repeat(10_000)}` });
+  tokens.push({ name: 'safe\u202etxt.exe\u200b', scopes: ['read_api'], access_level: 20, expires_at: '+41d' });
+  return f;
+})(), async ({ page, sim }) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await signIn(page, sim, 'maria');
+  await page.goto(`${sim.siteUrl}#/projects/100`);
+  const evil = page.locator('[data-testid=active-tokens] [data-testid=token-row]').filter({ hasText: '<img src=x' });
+  await evil.waitFor();
+  assert.equal(await page.locator('main img, main script').count(), 0, 'no markup from GitLab became elements');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.match(await evil.innerText(), /<script>window.__pwned=2<\/script>w{20}/);
+  // A right-to-left override would make this read "safeexe.txt": it is written out instead.
+  assert.match(await page.locator('[data-token-name^="safe"] .token-name').innerText(), /^safe\[U\+202E\]txt\.exe\[U\+200B\]/);
+  // 10,000 letters wrap inside the card: nothing pans sideways, the row's buttons stay on screen.
+  const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));
+  assert.ok(width.page <= width.view, `page ${width.page} px wide in a ${width.view} px window`);
+  const box = await evil.getByTestId('token-revoke').boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `revoke at ${JSON.stringify(box)}`);
+});

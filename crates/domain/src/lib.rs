@@ -21,6 +21,7 @@ pub mod scope;
 pub mod secret;
 pub mod snippets;
 pub mod ssh_key;
+pub mod text;
 pub mod token_prefix;
 pub mod validate;
 
