@@ -70,6 +70,10 @@ impl PageInfo {
             Some(v) => v.trim().parse().ok(),
             None => link_page(&link, "prev").or(if page > 1 { Some(page - 1) } else { None }),
         };
+        // Headers that point back at this page or behind it (a proxy's mix-up, a list that
+        // shifted) would send a client in circles: they mean "no such page".
+        let next_page = next_page.filter(|n| *n > page);
+        let prev_page = prev_page.filter(|p| *p < page && *p > 0);
         PageInfo {
             page,
             per_page,
@@ -92,6 +96,17 @@ mod tests {
             .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
             .collect();
         move |k| map.get(&k.to_ascii_lowercase()).cloned()
+    }
+
+    #[test]
+    fn pages_that_point_backwards_are_no_pages() {
+        let info = PageInfo::from_headers(
+            headers(&[("X-Page", "3"), ("X-Next-Page", "3"), ("X-Prev-Page", "7")]),
+            3,
+            20,
+            20,
+        );
+        assert_eq!((info.next_page, info.prev_page), (None, None));
     }
 
     #[test]

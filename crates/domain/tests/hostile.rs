@@ -118,7 +118,16 @@ fn today() -> NaiveDate {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed keeps CI repeatable; PROPTEST_RNG_SEED=<n> explores other inputs by hand.
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        failure_persistence: None,
+        rng_seed: match std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()) {
+            Some(seed) => proptest::test_runner::RngSeed::Fixed(seed),
+            None => proptest::test_runner::RngSeed::Fixed(20_261_122),
+        },
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn decoders_never_panic(status in status(), body in json_text()) {
@@ -162,7 +171,10 @@ proptest! {
         );
         // A next page is always further on: a client following it cannot loop.
         if let Some(next) = info.next_page {
-            prop_assert!(next > info.page || next == 0 || info.page == u32::MAX, "{info:?}");
+            prop_assert!(next > info.page, "{info:?}");
+        }
+        if let Some(prev) = info.prev_page {
+            prop_assert!(prev < info.page && prev > 0, "{info:?}");
         }
     }
 
