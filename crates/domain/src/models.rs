@@ -423,9 +423,22 @@ pub fn partition(rows: &[Credential], today: NaiveDate) -> (Vec<Credential>, Vec
         .iter()
         .cloned()
         .partition(|t| t.status(today).is_active());
-    active.sort_by_key(|t| (t.expires_at.is_none(), t.expires_at, t.id));
-    inactive.sort_by_key(|t| std::cmp::Reverse((t.expires_at, t.id)));
+    sort_by_expiry(&mut active, false);
+    sort_by_expiry(&mut inactive, true);
     (active, inactive)
+}
+
+/// Rows without an expiry last; the others by expiry date, then id, soonest or (with
+/// `newest_first`) latest first. One sort for both lists, so the page carries one copy of it.
+fn sort_by_expiry(rows: &mut [Credential], newest_first: bool) {
+    rows.sort_by(|a, b| {
+        let order = (a.expires_at, a.id).cmp(&(b.expires_at, b.id));
+        let order = if newest_first { order.reverse() } else { order };
+        a.expires_at
+            .is_none()
+            .cmp(&b.expires_at.is_none())
+            .then(order)
+    });
 }
 
 /// Names of active rows that stop working within [`EXPIRY_URGENT_DAYS`].
@@ -527,6 +540,9 @@ mod tests {
             token(None, true, false),
             token(Some("2026-11-01"), true, false),
             token(Some("2027-01-01"), false, true),
+            token(None, true, true),
+            token(None, true, true),
+            token(Some("2026-10-01"), false, false),
         ];
         let rows: Vec<Credential> = rows
             .into_iter()
@@ -540,7 +556,7 @@ mod tests {
         let (active, inactive) = partition(&rows, today);
         let ids = |v: &[Credential]| v.iter().map(|t| t.id).collect::<Vec<_>>();
         assert_eq!(ids(&active), [1, 0, 2]);
-        assert_eq!(ids(&inactive), [4, 3]);
+        assert_eq!(ids(&inactive), [4, 3, 7, 6, 5]);
         assert_eq!(expiring_soon(&rows, today), ["t1"]);
         let group: Group =
             json::from_str(r#"{"id":10,"name":"Demo","full_name":"Demo","full_path":"demo"}"#)
