@@ -3,11 +3,11 @@
 
 use crate::transport::{RawRequest, RawResponse, Transport};
 use domain::error::{check, decode};
+use domain::json::FromJson;
 use domain::models::CreatedToken;
 use domain::request::{self, Method};
 use domain::secret::Zeroize;
 use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
-use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Callback;
@@ -106,7 +106,7 @@ impl Client {
 
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are
     /// wiped once decoded, as the secret is never kept.
-    pub async fn get<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+    pub async fn get<T: FromJson>(&self, req: &ApiRequest) -> Result<T, ApiError> {
         let mut res = self.send(req).await?;
         let result = decode(res.status, &res.body);
         res.body.zeroize();
@@ -114,7 +114,7 @@ impl Client {
     }
 
     /// One page of a list, with where it sits.
-    pub async fn page<T: DeserializeOwned>(
+    pub async fn page<T: FromJson>(
         &self,
         req: &ApiRequest,
     ) -> Result<(Vec<T>, PageInfo), ApiError> {
@@ -135,7 +135,7 @@ impl Client {
     }
 
     /// Every page of a list, following GitLab's next-page pointers.
-    pub async fn all<T: DeserializeOwned>(
+    pub async fn all<T: FromJson>(
         &self,
         make: impl Fn(u32) -> ApiRequest,
     ) -> Result<Vec<T>, ApiError> {

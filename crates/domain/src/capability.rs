@@ -182,7 +182,7 @@ mod tests {
             !revoked,
             level.map_or("null".into(), |l| l.to_string())
         );
-        serde_json::from_str(&json).unwrap()
+        crate::json::from_str(&json).unwrap()
     }
 
     fn today() -> NaiveDate {
@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn only_a_triggers_owner_edits_it() {
         let trigger = |owner: u64| -> Credential {
-            serde_json::from_str(&format!(
+            crate::json::from_str(&format!(
                 r#"{{"id":9,"description":"d","owner":{{"id":{owner},"username":"maria"}}}}"#
             ))
             .unwrap()

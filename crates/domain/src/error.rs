@@ -5,8 +5,7 @@
 //! object of per-attribute lists. Both are mapped here, once, into an [`ApiError`] that keeps
 //! per-field messages so forms can show them at the right field.
 
-use crate::json::Loose;
-use serde::de::DeserializeOwned;
+use crate::json::{self, FromJson, Loose};
 
 /// Form fields GitLab may complain about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -221,7 +220,7 @@ pub fn classify_error(status: u16, body: &str) -> ApiError {
     let mut kind = kind_for(status);
     let mut fields = Vec::new();
     // One pass over the body; only an object carries GitLab's fields.
-    let parsed = serde_json::from_str::<Loose>(body).map(|json| {
+    let parsed = json::from_str::<Loose>(body).map(|json| {
         let mut entries = match json {
             Loose::Object(entries) => entries,
             _ => Vec::new(),
@@ -330,13 +329,12 @@ pub fn check(status: u16, body: &str) -> Result<(), ApiError> {
 
 /// Decodes a success body into `T`, or classifies the error. A body that does not decode is
 /// reported without its content, which may hold a secret.
-pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
     check(status, body)?;
-    serde_json::from_str(body).map_err(|e| {
+    json::from_str(body).map_err(|e| {
+        let (line, column) = e.position(body);
         ApiError::unexpected(format!(
-            "GitLab's answer could not be read (line {}, column {}). Is this address a GitLab instance?",
-            e.line(),
-            e.column()
+            "GitLab's answer could not be read (line {line}, column {column}). Is this address a GitLab instance?"
         ))
     })
 }
@@ -476,15 +474,20 @@ mod tests {
 
     #[test]
     fn decode_hides_bodies_it_cannot_read() {
-        #[derive(serde::Deserialize, Debug)]
-        struct T {
-            #[allow(dead_code)]
-            id: u64,
-        }
+        type T = crate::models::UserRef;
         let err =
             decode::<T>(201, r#"{"token":"glpat-secretsecretsecret12","id":"x"}"#).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unexpected);
-        assert!(!err.message.contains("glpat"), "{}", err.message);
+        assert_eq!(
+            err.message,
+            "GitLab's answer could not be read (line 1, column 44). Is this address a GitLab instance?"
+        );
+        let err = decode::<T>(200, "{\n  \"name\": \"x\"\n}").unwrap_err();
+        assert!(
+            err.message.contains("(line 3, column 1)"),
+            "{}",
+            err.message
+        );
         assert!(decode::<T>(200, r#"{"id":3,"extra":true}"#).is_ok());
         assert_eq!(
             decode::<T>(404, r#"{"message":"404 Project Not Found"}"#)

@@ -10,7 +10,7 @@ pub mod error;
 pub mod expiry;
 pub mod features;
 pub mod gitlab_url;
-mod json;
+pub mod json;
 pub mod kind;
 pub mod models;
 pub mod pagination;

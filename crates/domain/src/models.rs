@@ -2,77 +2,156 @@
 //! ignored and nulls or odd values fall back to defaults, so newer or older GitLab versions
 //! still decode.
 
-use crate::json::Loose;
+use crate::json::{self, FromJson, Loose, Reader};
 use crate::role::AccessLevel;
 use crate::secret::Secret;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer};
 
-/// `null` becomes the type's default instead of a decoding error.
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+type Read<T> = Result<T, json::Error>;
 
-fn lenient_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Loose>::deserialize(d)?.and_then(Loose::into_str))
+fn lenient_str(r: &mut Reader) -> Read<Option<String>> {
+    Ok(r.loose()?.into_str())
 }
 
 /// Dates arrive as `YYYY-MM-DD` (access tokens) or as datetimes (deploy tokens); anything
 /// unreadable counts as absent rather than failing the whole list.
-fn lenient_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    Ok(lenient_str(d)?.and_then(|s| s.get(..10).and_then(crate::expiry::parse_date)))
+fn lenient_date(r: &mut Reader) -> Read<Option<NaiveDate>> {
+    Ok(lenient_str(r)?.and_then(|s| s.get(..10).and_then(crate::expiry::parse_date)))
 }
 
-fn lenient_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Ok(lenient_str(d)?
+fn lenient_datetime(r: &mut Reader) -> Read<Option<DateTime<Utc>>> {
+    Ok(lenient_str(r)?
         .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
         .map(|t| t.with_timezone(&Utc)))
 }
 
-fn lenient_role<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AccessLevel>, D::Error> {
-    Ok(match Option::<Loose>::deserialize(d)? {
-        Some(Loose::Int(l)) => u8::try_from(l).ok().and_then(AccessLevel::covering),
+fn lenient_role(r: &mut Reader) -> Read<Option<AccessLevel>> {
+    Ok(match r.loose()? {
+        Loose::Int(l) => u8::try_from(l).ok().and_then(AccessLevel::covering),
         _ => None,
     })
 }
 
+fn lenient_bool(r: &mut Reader) -> Read<Option<bool>> {
+    Ok(match r.loose()? {
+        Loose::Bool(b) => Some(b),
+        _ => None,
+    })
+}
+
+fn lenient_id(r: &mut Reader) -> Read<Option<u64>> {
+    Ok(match r.loose()? {
+        Loose::Int(n) => u64::try_from(n).ok(),
+        _ => None,
+    })
+}
+
+/// An object with a required non-negative integer `id`: `field` is given every other member,
+/// reads those it knows and skips the rest.
+fn with_id(r: &mut Reader, field: &mut dyn FnMut(&mut Reader, &str) -> Read<()>) -> Read<u64> {
+    let mut id = None;
+    r.object(&mut |r, key| {
+        if key == "id" {
+            id = Some(r.u64()?);
+            Ok(())
+        } else {
+            field(r, key)
+        }
+    })?;
+    // A missing id is reported at the end of the object.
+    id.ok_or_else(|| r.fail())
+}
+
 /// `GET /user`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct User {
     pub id: u64,
-    #[serde(default, deserialize_with = "nullable")]
     pub username: String,
-    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
     /// Present only when the caller is an administrator.
-    #[serde(default, deserialize_with = "nullable")]
     pub is_admin: bool,
 }
 
+impl FromJson for User {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let mut is_admin = false;
+        let UserRef { id, username, name } = person(r, &mut |r, key| {
+            match key {
+                "is_admin" => is_admin = r.nullable_bool()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(User {
+            id,
+            username,
+            name,
+            is_admin,
+        })
+    }
+}
+
+/// A user object: id, username and name, and whatever `more` reads.
+fn person(r: &mut Reader, more: &mut dyn FnMut(&mut Reader, &str) -> Read<()>) -> Read<UserRef> {
+    let (mut username, mut name) = (String::new(), String::new());
+    let id = with_id(r, &mut |r, key| {
+        match key {
+            "username" => username = r.nullable_string()?,
+            "name" => name = r.nullable_string()?,
+            _ => more(r, key)?,
+        }
+        Ok(())
+    })?;
+    Ok(UserRef { id, username, name })
+}
+
 /// `GET /application/settings` (admins): only what the page reads.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppSettings {
     /// The instance's own prefix for personal, project and group access tokens.
-    #[serde(default, deserialize_with = "nullable")]
     pub personal_access_token_prefix: String,
 }
 
+impl FromJson for AppSettings {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let mut prefix = String::new();
+        r.object(&mut |r, key| {
+            match key {
+                "personal_access_token_prefix" => prefix = r.nullable_string()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(AppSettings {
+            personal_access_token_prefix: prefix,
+        })
+    }
+}
+
 /// `GET /version`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Version {
-    #[serde(default, deserialize_with = "nullable")]
     pub version: String,
+}
+
+impl FromJson for Version {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let mut version = String::new();
+        r.object(&mut |r, key| {
+            match key {
+                "version" => version = r.nullable_string()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(Version { version })
+    }
 }
 
 /// Any credential as GitLab lists it, whatever its kind: access tokens (personal, project,
 /// group), deploy tokens, deploy keys and pipeline triggers share this one row model. Fields a
 /// kind does not have stay at their defaults.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(from = "RawCredential")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Credential {
     pub id: u64,
     /// The token's `name`, a deploy key's `title`, or a trigger's `description`.
@@ -100,98 +179,84 @@ pub struct Credential {
 }
 
 /// Who owns something, as GitLab embeds a user.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserRef {
     pub id: u64,
-    #[serde(default, deserialize_with = "nullable")]
     pub username: String,
-    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
 }
 
-#[derive(Deserialize)]
-struct RawCredential {
-    id: u64,
-    #[serde(default, deserialize_with = "nullable")]
-    name: String,
-    #[serde(default, deserialize_with = "nullable")]
-    title: String,
-    #[serde(default, deserialize_with = "nullable")]
-    description: String,
-    #[serde(default, deserialize_with = "nullable")]
-    scopes: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    revoked: bool,
-    #[serde(default, deserialize_with = "lenient_bool")]
-    active: Option<bool>,
-    #[serde(default, deserialize_with = "lenient_bool")]
-    expired: Option<bool>,
-    #[serde(default, deserialize_with = "lenient_date")]
-    expires_at: Option<NaiveDate>,
-    #[serde(default, deserialize_with = "lenient_datetime")]
-    created_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "lenient_datetime", alias = "last_used")]
-    last_used_at: Option<DateTime<Utc>>,
-    #[serde(default, deserialize_with = "lenient_role")]
-    access_level: Option<AccessLevel>,
-    #[serde(default, deserialize_with = "lenient_id")]
-    user_id: Option<u64>,
-    #[serde(default, deserialize_with = "nullable")]
-    username: String,
-    #[serde(default, deserialize_with = "lenient_bool")]
-    can_push: Option<bool>,
-    #[serde(default, deserialize_with = "nullable")]
-    fingerprint_sha256: String,
-    #[serde(default)]
-    owner: Option<UserRef>,
+impl FromJson for UserRef {
+    fn read(r: &mut Reader) -> Read<Self> {
+        person(r, &mut |r, _| r.skip())
+    }
 }
 
-impl From<RawCredential> for Credential {
-    fn from(r: RawCredential) -> Self {
-        // A trigger has only a description: it is the trigger's name.
-        let (name, description) = if !r.name.is_empty() {
-            (r.name, r.description)
-        } else if !r.title.is_empty() {
-            (r.title, r.description)
-        } else {
-            (r.description, String::new())
+impl FromJson for Credential {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let (mut name, mut title, mut description) = (String::new(), String::new(), String::new());
+        let mut expired = None;
+        let mut c = Credential {
+            id: 0,
+            name: String::new(),
+            description: String::new(),
+            scopes: Vec::new(),
+            revoked: false,
+            active: None,
+            expires_at: None,
+            created_at: None,
+            last_used_at: None,
+            access_level: None,
+            user_id: None,
+            username: String::new(),
+            can_push: None,
+            fingerprint: String::new(),
+            owner: None,
         };
-        Credential {
-            id: r.id,
-            name,
-            description,
-            scopes: r.scopes,
-            revoked: r.revoked,
-            active: r.active.or(r.expired.map(|e| !e)),
-            expires_at: r.expires_at,
-            created_at: r.created_at,
-            last_used_at: r.last_used_at,
-            access_level: r.access_level,
-            user_id: r.user_id,
-            username: r.username,
-            can_push: r.can_push,
-            fingerprint: r.fingerprint_sha256,
-            owner: r.owner,
-        }
+        c.id = with_id(r, &mut |r, key| {
+            match key {
+                "name" => name = r.nullable_string()?,
+                "title" => title = r.nullable_string()?,
+                "description" => description = r.nullable_string()?,
+                "scopes" => c.scopes = r.nullable_strings()?,
+                "revoked" => c.revoked = r.nullable_bool()?,
+                "active" => c.active = lenient_bool(r)?,
+                "expired" => expired = lenient_bool(r)?,
+                "expires_at" => c.expires_at = lenient_date(r)?,
+                "created_at" => c.created_at = lenient_datetime(r)?,
+                // Triggers say `last_used`.
+                "last_used_at" | "last_used" => c.last_used_at = lenient_datetime(r)?,
+                "access_level" => c.access_level = lenient_role(r)?,
+                "user_id" => c.user_id = lenient_id(r)?,
+                "username" => c.username = r.nullable_string()?,
+                "can_push" => c.can_push = lenient_bool(r)?,
+                "fingerprint_sha256" => c.fingerprint = r.nullable_string()?,
+                "owner" => {
+                    c.owner = if r.null()? {
+                        None
+                    } else {
+                        Some(UserRef::read(r)?)
+                    }
+                }
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        // A trigger has only a description: it is the trigger's name.
+        (c.name, c.description) = if !name.is_empty() {
+            (name, description)
+        } else if !title.is_empty() {
+            (title, description)
+        } else {
+            (description, String::new())
+        };
+        c.active = c.active.or(expired.map(|e| !e));
+        Ok(c)
     }
 }
 
 /// The access-token name the session and older code use for a credential row.
 pub type AccessToken = Credential;
-
-fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match Option::<Loose>::deserialize(d)? {
-        Some(Loose::Bool(b)) => Some(b),
-        _ => None,
-    })
-}
-
-fn lenient_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Option::<Loose>::deserialize(d)? {
-        Some(Loose::Int(n)) => u64::try_from(n).ok(),
-        _ => None,
-    })
-}
 
 /// What a token's badge says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,44 +321,75 @@ pub struct CreatedToken {
     pub token: Secret,
 }
 
-#[derive(Deserialize)]
-struct SecretOnly {
-    token: Secret,
-}
-
 impl CreatedToken {
-    /// Two borrowed passes over the body instead of `#[serde(flatten)]`, which would buffer a
-    /// second, unwiped copy of the secret.
-    pub fn from_json(body: &str) -> Result<Self, serde_json::Error> {
-        let meta = serde_json::from_str(body)?;
-        let SecretOnly { token } = serde_json::from_str(body)?;
+    /// Two passes over the body: the row as any list shows it, then the secret, read straight
+    /// from the body into a [`Secret`].
+    pub fn from_json(body: &str) -> Result<Self, json::Error> {
+        let meta = json::from_str(body)?;
+        let mut r = Reader::new(body);
+        let mut token = None;
+        r.object(&mut |r, key| {
+            match key {
+                "token" => token = Some(Secret::new(r.string()?)),
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        let token = token.ok_or_else(|| r.fail())?;
         Ok(CreatedToken { meta, token })
     }
 }
 
 /// A project or a group: `GET /projects`, `GET /projects/:id`, `GET /groups`, `GET /groups/:id`.
 /// Groups call the full name and path `full_name` and `full_path`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Place {
     pub id: u64,
-    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
-    #[serde(default, deserialize_with = "nullable", alias = "full_name")]
     pub name_with_namespace: String,
-    #[serde(default, deserialize_with = "nullable", alias = "full_path")]
     pub path_with_namespace: String,
-    #[serde(default, deserialize_with = "nullable")]
     pub description: String,
-    #[serde(default, deserialize_with = "nullable")]
     pub web_url: String,
-    #[serde(default, deserialize_with = "nullable")]
     pub http_url_to_repo: String,
-    #[serde(default, deserialize_with = "lenient_datetime")]
     pub last_activity_at: Option<DateTime<Utc>>,
     /// `registry.example.com/group/project` when the instance has a container registry and
     /// this project's is on; absent from simple lists and on instances without one.
-    #[serde(default, deserialize_with = "nullable")]
     pub container_registry_image_prefix: String,
+}
+
+impl FromJson for Place {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let mut p = Place {
+            id: 0,
+            name: String::new(),
+            name_with_namespace: String::new(),
+            path_with_namespace: String::new(),
+            description: String::new(),
+            web_url: String::new(),
+            http_url_to_repo: String::new(),
+            last_activity_at: None,
+            container_registry_image_prefix: String::new(),
+        };
+        p.id = with_id(r, &mut |r, key| {
+            let text = match key {
+                "name" => &mut p.name,
+                "name_with_namespace" | "full_name" => &mut p.name_with_namespace,
+                "path_with_namespace" | "full_path" => &mut p.path_with_namespace,
+                "description" => &mut p.description,
+                "web_url" => &mut p.web_url,
+                "http_url_to_repo" => &mut p.http_url_to_repo,
+                "container_registry_image_prefix" => &mut p.container_registry_image_prefix,
+                "last_activity_at" => {
+                    p.last_activity_at = lenient_datetime(r)?;
+                    return Ok(());
+                }
+                _ => return r.skip(),
+            };
+            *text = r.nullable_string()?;
+            Ok(())
+        })?;
+        Ok(p)
+    }
 }
 
 pub type Project = Place;
@@ -327,9 +423,22 @@ pub fn partition(rows: &[Credential], today: NaiveDate) -> (Vec<Credential>, Vec
         .iter()
         .cloned()
         .partition(|t| t.status(today).is_active());
-    active.sort_by_key(|t| (t.expires_at.is_none(), t.expires_at, t.id));
-    inactive.sort_by_key(|t| std::cmp::Reverse((t.expires_at, t.id)));
+    sort_by_expiry(&mut active, false);
+    sort_by_expiry(&mut inactive, true);
     (active, inactive)
+}
+
+/// Rows without an expiry last; the others by expiry date, then id, soonest or (with
+/// `newest_first`) latest first. One sort for both lists, so the page carries one copy of it.
+fn sort_by_expiry(rows: &mut [Credential], newest_first: bool) {
+    rows.sort_by(|a, b| {
+        let order = (a.expires_at, a.id).cmp(&(b.expires_at, b.id));
+        let order = if newest_first { order.reverse() } else { order };
+        a.expires_at
+            .is_none()
+            .cmp(&b.expires_at.is_none())
+            .then(order)
+    });
 }
 
 /// Names of active rows that stop working within [`EXPIRY_URGENT_DAYS`].
@@ -343,10 +452,23 @@ pub fn expiring_soon(rows: &[Credential], today: NaiveDate) -> Vec<&str> {
 }
 
 /// `GET /projects/:id/members/all/:user_id`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Member {
-    #[serde(default, deserialize_with = "lenient_role")]
     pub access_level: Option<AccessLevel>,
+}
+
+impl FromJson for Member {
+    fn read(r: &mut Reader) -> Read<Self> {
+        let mut access_level = None;
+        r.object(&mut |r, key| {
+            match key {
+                "access_level" => access_level = lenient_role(r)?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(Member { access_level })
+    }
 }
 
 #[cfg(test)]
@@ -362,7 +484,7 @@ mod tests {
             r#"{{"id":1,"name":"t","active":{active},"revoked":{revoked},"expires_at":{}}}"#,
             expires.map_or("null".into(), |e| format!("\"{e}\""))
         );
-        serde_json::from_str(&json).unwrap()
+        json::from_str(&json).unwrap()
     }
 
     #[test]
@@ -418,6 +540,9 @@ mod tests {
             token(None, true, false),
             token(Some("2026-11-01"), true, false),
             token(Some("2027-01-01"), false, true),
+            token(None, true, true),
+            token(None, true, true),
+            token(Some("2026-10-01"), false, false),
         ];
         let rows: Vec<Credential> = rows
             .into_iter()
@@ -431,12 +556,11 @@ mod tests {
         let (active, inactive) = partition(&rows, today);
         let ids = |v: &[Credential]| v.iter().map(|t| t.id).collect::<Vec<_>>();
         assert_eq!(ids(&active), [1, 0, 2]);
-        assert_eq!(ids(&inactive), [4, 3]);
+        assert_eq!(ids(&inactive), [4, 3, 7, 6, 5]);
         assert_eq!(expiring_soon(&rows, today), ["t1"]);
-        let group: Group = serde_json::from_str(
-            r#"{"id":10,"name":"Demo","full_name":"Demo","full_path":"demo"}"#,
-        )
-        .unwrap();
+        let group: Group =
+            json::from_str(r#"{"id":10,"name":"Demo","full_name":"Demo","full_path":"demo"}"#)
+                .unwrap();
         assert_eq!(
             (group.title(), group.path_with_namespace.as_str()),
             ("Demo", "demo")
@@ -446,26 +570,26 @@ mod tests {
     #[test]
     fn one_row_model_reads_every_kind() {
         let today = d("2026-11-21");
-        let deploy: Credential = serde_json::from_str(
+        let deploy: Credential = json::from_str(
             r#"{"id":3,"name":"ci","username":"gitlab+deploy-token-3","expires_at":"2026-11-20T00:00:00.000Z","scopes":["read_registry"],"revoked":false,"expired":true}"#,
         )
         .unwrap();
         assert_eq!(deploy.username, "gitlab+deploy-token-3");
         assert_eq!(deploy.active, Some(false));
         assert_eq!(deploy.status(today), TokenStatus::Expired);
-        let forever: Credential = serde_json::from_str(
+        let forever: Credential = json::from_str(
             r#"{"id":4,"name":"x","expires_at":null,"revoked":false,"expired":false}"#,
         )
         .unwrap();
         assert_eq!(forever.status(today).label(), "no expiry");
-        let key: Credential = serde_json::from_str(
+        let key: Credential = json::from_str(
             r#"{"id":5,"title":"laptop","key":"ssh-ed25519 AAAA","fingerprint_sha256":"SHA256:abc","can_push":true,"expires_at":null,"created_at":"2026-01-01T10:00:00.000Z"}"#,
         )
         .unwrap();
         assert_eq!((key.name.as_str(), key.can_push), ("laptop", Some(true)));
         assert_eq!(key.fingerprint, "SHA256:abc");
         assert!(key.status(today).is_active());
-        let trigger: Credential = serde_json::from_str(
+        let trigger: Credential = json::from_str(
             r#"{"id":6,"description":"deploy downstream","token":"glpt****","last_used":"2026-11-01T08:00:00Z","owner":{"id":2,"username":"maria","name":"Maria"}}"#,
         )
         .unwrap();
@@ -474,7 +598,7 @@ mod tests {
         assert!(trigger.last_used_at.is_some());
         assert_eq!(trigger.owner.as_ref().map(|o| o.id), Some(2));
         // Odd types never fail a whole list.
-        let odd: Credential = serde_json::from_str(
+        let odd: Credential = json::from_str(
             r#"{"id":7,"name":null,"active":"yes","user_id":-1,"access_level":99,"owner":null,"extra":[1]}"#,
         )
         .unwrap();
@@ -483,7 +607,7 @@ mod tests {
 
     #[test]
     fn the_registry_host_comes_from_the_image_prefix() {
-        let place = |json: &str| serde_json::from_str::<Place>(json).unwrap();
+        let place = |json: &str| json::from_str::<Place>(json).unwrap();
         let on = place(
             r#"{"id":1,"container_registry_image_prefix":"registry.example.com:5050/grp/app"}"#,
         );
@@ -494,6 +618,254 @@ mod tests {
             r#"{"id":1,"container_registry_image_prefix":""}"#,
         ] {
             assert_eq!(place(off).registry_host(), None, "{off}");
+        }
+    }
+
+    fn empty_row(id: u64) -> Credential {
+        Credential {
+            id,
+            name: String::new(),
+            description: String::new(),
+            scopes: Vec::new(),
+            revoked: false,
+            active: None,
+            expires_at: None,
+            created_at: None,
+            last_used_at: None,
+            access_level: None,
+            user_id: None,
+            username: String::new(),
+            can_push: None,
+            fingerprint: String::new(),
+            owner: None,
+        }
+    }
+
+    fn empty_place(id: u64) -> Place {
+        Place {
+            id,
+            name: String::new(),
+            name_with_namespace: String::new(),
+            path_with_namespace: String::new(),
+            description: String::new(),
+            web_url: String::new(),
+            http_url_to_repo: String::new(),
+            last_activity_at: None,
+            container_registry_image_prefix: String::new(),
+        }
+    }
+
+    fn at(s: &str) -> Option<DateTime<Utc>> {
+        Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))
+    }
+
+    #[test]
+    fn every_field_is_read() {
+        let row: Credential = json::from_str(
+            r#"{"id":9,"name":"ci","description":"builds","scopes":["api","read_api"],"revoked":true,
+               "active":false,"expires_at":"2027-01-31","created_at":"2026-01-02T03:04:05.678Z",
+               "last_used_at":"2026-11-01T08:00:00+02:00","access_level":30,"user_id":77,
+               "username":"bot","can_push":false,"fingerprint_sha256":"SHA256:x",
+               "owner":{"id":2,"username":"maria","name":"Maria","state":"active"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            row,
+            Credential {
+                name: "ci".into(),
+                description: "builds".into(),
+                scopes: vec!["api".into(), "read_api".into()],
+                revoked: true,
+                active: Some(false),
+                expires_at: Some(d("2027-01-31")),
+                created_at: at("2026-01-02T03:04:05.678Z"),
+                last_used_at: at("2026-11-01T06:00:00Z"),
+                access_level: Some(AccessLevel::Developer),
+                user_id: Some(77),
+                username: "bot".into(),
+                can_push: Some(false),
+                fingerprint: "SHA256:x".into(),
+                owner: Some(UserRef {
+                    id: 2,
+                    username: "maria".into(),
+                    name: "Maria".into(),
+                }),
+                ..empty_row(9)
+            }
+        );
+        let project: Place = json::from_str(
+            r#"{"id":4,"name":"web","name_with_namespace":"Demo / web","path_with_namespace":"demo/web",
+               "description":"site","web_url":"https://gl/demo/web","http_url_to_repo":"https://gl/demo/web.git",
+               "last_activity_at":"2026-11-20T10:00:00Z","container_registry_image_prefix":"reg/demo/web"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            project,
+            Place {
+                name: "web".into(),
+                name_with_namespace: "Demo / web".into(),
+                path_with_namespace: "demo/web".into(),
+                description: "site".into(),
+                web_url: "https://gl/demo/web".into(),
+                http_url_to_repo: "https://gl/demo/web.git".into(),
+                last_activity_at: at("2026-11-20T10:00:00Z"),
+                container_registry_image_prefix: "reg/demo/web".into(),
+                ..empty_place(4)
+            }
+        );
+        let user: User =
+            json::from_str(r#"{"id":1,"username":"root","name":"Admin","is_admin":true}"#).unwrap();
+        assert_eq!(
+            (
+                user.id,
+                user.username.as_str(),
+                user.name.as_str(),
+                user.is_admin
+            ),
+            (1, "root", "Admin", true)
+        );
+        let settings: AppSettings =
+            json::from_str(r#"{"id":1,"personal_access_token_prefix":"corp-"}"#).unwrap();
+        assert_eq!(settings.personal_access_token_prefix, "corp-");
+        let version: Version =
+            json::from_str(r#"{"version":"17.9.1-ee","revision":"abc"}"#).unwrap();
+        assert_eq!(version.version, "17.9.1-ee");
+        let member: Member = json::from_str(r#"{"id":3,"access_level":50}"#).unwrap();
+        assert_eq!(member.access_level, Some(AccessLevel::Owner));
+    }
+
+    #[test]
+    fn every_field_may_be_null_or_missing() {
+        let nulls = r#"{"id":1,"name":null,"title":null,"description":null,"scopes":null,
+            "revoked":null,"active":null,"expired":null,"expires_at":null,"created_at":null,
+            "last_used_at":null,"access_level":null,"user_id":null,"username":null,
+            "can_push":null,"fingerprint_sha256":null,"owner":null}"#;
+        for text in [r#"{"id":1}"#, nulls] {
+            assert_eq!(
+                json::from_str::<Credential>(text),
+                Ok(empty_row(1)),
+                "{text}"
+            );
+        }
+        let nulls = r#"{"id":2,"name":null,"name_with_namespace":null,"path_with_namespace":null,
+            "description":null,"web_url":null,"http_url_to_repo":null,"last_activity_at":null,
+            "container_registry_image_prefix":null}"#;
+        for text in [r#"{"id":2}"#, nulls] {
+            assert_eq!(json::from_str::<Place>(text), Ok(empty_place(2)), "{text}");
+        }
+        let user = User {
+            id: 3,
+            username: String::new(),
+            name: String::new(),
+            is_admin: false,
+        };
+        for text in [
+            r#"{"id":3}"#,
+            r#"{"id":3,"username":null,"name":null,"is_admin":null}"#,
+        ] {
+            assert_eq!(json::from_str::<User>(text), Ok(user.clone()), "{text}");
+        }
+        for text in ["{}", r#"{"personal_access_token_prefix":null}"#] {
+            assert_eq!(
+                json::from_str::<AppSettings>(text),
+                Ok(AppSettings::default())
+            );
+        }
+        for text in ["{}", r#"{"version":null}"#] {
+            assert_eq!(json::from_str::<Version>(text).unwrap().version, "");
+        }
+        for text in ["{}", r#"{"access_level":null}"#] {
+            assert_eq!(json::from_str::<Member>(text).unwrap().access_level, None);
+        }
+    }
+
+    #[test]
+    fn lenient_fields_take_anything() {
+        let row = |fields: &str| -> Credential {
+            json::from_str(&format!(r#"{{"id":1,{fields}}}"#)).unwrap()
+        };
+        for odd in [
+            r#""soon""#,
+            "-5",
+            "2.5",
+            r#"{"y":2027}"#,
+            r#"["2027-01-01"]"#,
+            r#""2027-1-1""#,
+        ] {
+            let r = row(&format!(
+                r#""expires_at":{odd},"created_at":{odd},"last_used_at":{odd},"active":{odd},"expired":{odd},"can_push":{odd},"access_level":{odd},"user_id":{odd}"#
+            ));
+            assert_eq!(r, empty_row(1), "{odd}");
+        }
+        assert_eq!(
+            row(r#""access_level":35"#).access_level,
+            Some(AccessLevel::Developer)
+        );
+        assert_eq!(row(r#""access_level":300"#).access_level, None);
+        assert_eq!(row(r#""access_level":"40""#).access_level, None);
+        assert_eq!(row(r#""user_id":"3""#).user_id, None);
+        assert_eq!(row(r#""user_id":3"#).user_id, Some(3));
+        assert_eq!(row(r#""expired":false"#).active, Some(true));
+        assert_eq!(row(r#""active":true,"expired":true"#).active, Some(true));
+        // A name wins over a title, a title over a description.
+        let named = row(r#""name":"n","title":"t","description":"d""#);
+        assert_eq!(
+            (named.name.as_str(), named.description.as_str()),
+            ("n", "d")
+        );
+        let titled = row(r#""title":"t","description":"d""#);
+        assert_eq!(
+            (titled.name.as_str(), titled.description.as_str()),
+            ("t", "d")
+        );
+        let member = |text: &str| json::from_str::<Member>(text).unwrap().access_level;
+        assert_eq!(member(r#"{"access_level":"50"}"#), None);
+        assert_eq!(member(r#"{"access_level":60}"#), Some(AccessLevel::Owner));
+        assert_eq!(member(r#"{"access_level":5}"#), None);
+    }
+
+    #[test]
+    fn strict_fields_still_fail_on_the_wrong_type() {
+        for text in [
+            "{}",
+            "[]",
+            r#"{"id":"1"}"#,
+            r#"{"id":1.0}"#,
+            r#"{"id":-1}"#,
+            r#"{"id":null}"#,
+            r#"{"id":1,"name":5}"#,
+            r#"{"id":1,"description":false}"#,
+            r#"{"id":1,"scopes":"api"}"#,
+            r#"{"id":1,"scopes":[1]}"#,
+            r#"{"id":1,"revoked":"no"}"#,
+            r#"{"id":1,"owner":"maria"}"#,
+            r#"{"id":1,"owner":{"username":"maria"}}"#,
+            r#"{"id":1,"extra":tru}"#,
+        ] {
+            assert!(json::from_str::<Credential>(text).is_err(), "{text}");
+        }
+        assert!(json::from_str::<User>(r#"{"id":1,"is_admin":1}"#).is_err());
+        assert!(json::from_str::<Place>(r#"{"id":1,"full_path":["a"]}"#).is_err());
+        assert!(json::from_str::<Version>(r#"{"version":17}"#).is_err());
+        assert!(json::from_str::<AppSettings>("[]").is_err());
+    }
+
+    #[test]
+    fn a_created_token_needs_its_secret_as_a_string() {
+        let created = CreatedToken::from_json(
+            r#"{"id":5,"name":"ci","token":"glpat-a\/b\u0063","scopes":["api"]}"#,
+        )
+        .unwrap();
+        assert_eq!((created.meta.id, created.meta.name.as_str()), (5, "ci"));
+        assert_eq!(created.token.expose(), "glpat-a/bc");
+        for text in [
+            r#"{"id":5}"#,
+            r#"{"id":5,"token":null}"#,
+            r#"{"id":5,"token":42}"#,
+            r#"{"token":"glpat-x"}"#,
+            r#"{"id":5,"token":"glpat-x"} x"#,
+        ] {
+            assert!(CreatedToken::from_json(text).is_err(), "{text}");
         }
     }
 }

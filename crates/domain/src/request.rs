@@ -2,11 +2,11 @@
 //! call, so tests check requests without a network and one small client sends them all.
 
 use crate::gitlab_url::GitLabUrl;
+use crate::json::ObjectWriter;
 use crate::kind::{Kind, Owner, OwnerType};
 use crate::role::AccessLevel;
 use chrono::NaiveDate;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::Serialize;
 use std::fmt;
 
 /// Everything but RFC 3986 unreserved characters is escaped, so a value can never add a path
@@ -178,15 +178,9 @@ pub fn revoke_self() -> ApiRequest {
 /// The token information API (admins): `Post` identifies any token, `Delete` revokes or resets
 /// it. The plaintext travels in the body, never the URL, and is wiped with the request.
 pub fn admin_token(method: Method, token: &str) -> ApiRequest {
-    #[derive(Serialize)]
-    struct Body<'a> {
-        token: &'a str,
-    }
-    with_body(
-        method,
-        "/admin/token".into(),
-        serde_json::to_string(&Body { token }).ok(),
-    )
+    let mut body = ObjectWriter::with_capacity(token.len() + 12);
+    body.string("token", token);
+    with_body(method, "/admin/token".into(), Some(body.finish()))
 }
 
 /// Instance settings (admins), for the custom token prefix.
@@ -275,26 +269,52 @@ pub fn list(owner: &Owner, kind: Kind, page: u32) -> ApiRequest {
 
 /// A validated create (or edit) request: only the fields the kind has are set, and only set
 /// fields are sent. Built by [`crate::validate`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CreateBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_level: Option<AccessLevel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_push: Option<bool>,
+}
+
+impl CreateBody {
+    /// The JSON GitLab gets: the set fields, in declaration order.
+    pub fn to_json(&self) -> String {
+        let mut out = ObjectWriter::with_capacity(64);
+        let texts = [
+            ("name", &self.name),
+            ("title", &self.title),
+            ("description", &self.description),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                out.string(key, value);
+            }
+        }
+        if let Some(scopes) = &self.scopes {
+            out.strings("scopes", scopes);
+        }
+        if let Some(level) = self.access_level {
+            out.literal("access_level", &level.level());
+        }
+        if let Some(date) = self.expires_at {
+            out.string("expires_at", &date.to_string());
+        }
+        for (key, value) in [("username", &self.username), ("key", &self.key)] {
+            if let Some(value) = value {
+                out.string(key, value);
+            }
+        }
+        if let Some(can_push) = self.can_push {
+            out.literal("can_push", &can_push);
+        }
+        out.finish()
+    }
 }
 
 fn with_body(method: Method, path: String, body: Option<String>) -> ApiRequest {
@@ -314,18 +334,18 @@ pub fn create(owner: &Owner, kind: Kind, body: &CreateBody) -> ApiRequest {
         Owner::User(id) => format!("/users/{id}/personal_access_tokens"),
         _ => collection(owner, kind),
     };
-    with_body(Method::Post, path, serde_json::to_string(body).ok())
+    with_body(Method::Post, path, Some(body.to_json()))
 }
 
 /// Rotation. `expires_at` is sent only when chosen: GitLab before 16.6 ignores it and always
 /// gives the new token seven days.
 pub fn rotate(owner: &Owner, kind: Kind, id: u64, expires_at: Option<NaiveDate>) -> ApiRequest {
-    let body = expires_at.and_then(|expires_at| {
-        serde_json::to_string(&CreateBody {
+    let body = expires_at.map(|expires_at| {
+        CreateBody {
             expires_at: Some(expires_at),
             ..CreateBody::default()
-        })
-        .ok()
+        }
+        .to_json()
     });
     with_body(
         Method::Post,
@@ -348,7 +368,7 @@ pub fn update(owner: &Owner, kind: Kind, id: u64, body: &CreateBody) -> ApiReque
     with_body(
         Method::Put,
         format!("{}/{id}", collection(owner, kind)),
-        serde_json::to_string(body).ok(),
+        Some(body.to_json()),
     )
 }
 
@@ -468,6 +488,35 @@ mod tests {
             req.body.as_deref(),
             Some(r#"{"title":"laptop","key":"ssh-ed25519 AAAA","can_push":false}"#)
         );
+    }
+
+    #[test]
+    fn a_body_with_every_field_keeps_gitlabs_names_and_types() {
+        let body = CreateBody {
+            name: Some("ci \"nightly\"".into()),
+            title: Some("t".into()),
+            description: Some("line\nbreak\ttab é".into()),
+            scopes: Some(vec!["api".into(), "read_api".into()]),
+            access_level: Some(AccessLevel::Owner),
+            expires_at: NaiveDate::from_ymd_opt(2027, 3, 4),
+            username: Some("deployer".into()),
+            key: Some("ssh-ed25519 AAAA\\".into()),
+            can_push: Some(true),
+        };
+        assert_eq!(
+            body.to_json(),
+            r#"{"name":"ci \"nightly\"","title":"t","description":"line\nbreak\ttab é","scopes":["api","read_api"],"access_level":50,"expires_at":"2027-03-04","username":"deployer","key":"ssh-ed25519 AAAA\\","can_push":true}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&body.to_json()).unwrap();
+        assert_eq!(parsed["description"], "line\nbreak\ttab é");
+        assert_eq!(parsed["key"], "ssh-ed25519 AAAA\\");
+        assert_eq!(CreateBody::default().to_json(), "{}");
+        let no_scopes = CreateBody {
+            scopes: Some(Vec::new()),
+            can_push: Some(false),
+            ..CreateBody::default()
+        };
+        assert_eq!(no_scopes.to_json(), r#"{"scopes":[],"can_push":false}"#);
     }
 
     #[test]

@@ -1,10 +1,7 @@
 //! GitLab roles (access levels) and the rule that a token may not outrank its creator.
 
-use serde::{Deserialize, Serialize};
-
 /// The roles a project or group access token can hold (`Gitlab::Access.options_with_owner`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AccessLevel {
     Guest = 10,
     Planner = 15,
@@ -51,19 +48,6 @@ impl AccessLevel {
             AccessLevel::Maintainer => "Maintainer",
             AccessLevel::Owner => "Owner",
         }
-    }
-}
-
-impl TryFrom<u8> for AccessLevel {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, Self::Error> {
-        AccessLevel::from_level(v).ok_or_else(|| format!("unknown access level {v}"))
-    }
-}
-
-impl From<AccessLevel> for u8 {
-    fn from(r: AccessLevel) -> u8 {
-        r as u8
     }
 }
 
@@ -153,13 +137,5 @@ mod tests {
             admin: false,
         };
         assert!(stranger.grantable_roles(true).is_empty());
-    }
-
-    #[test]
-    fn serde_uses_integer_levels() {
-        assert_eq!(serde_json::to_string(&AccessLevel::Owner).unwrap(), "50");
-        let r: AccessLevel = serde_json::from_str("30").unwrap();
-        assert_eq!(r, AccessLevel::Developer);
-        assert!(serde_json::from_str::<AccessLevel>("60").is_err());
     }
 }

@@ -2,7 +2,6 @@
 //! serialised, wiped from memory when dropped.
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Deserializer};
 use std::fmt;
 
 pub use secrecy::zeroize::Zeroize;
@@ -24,12 +23,6 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([REDACTED])")
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret::new)
     }
 }
 
