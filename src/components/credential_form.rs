@@ -14,8 +14,7 @@ use domain::request::CreateBody;
 use domain::scope::scope_warnings;
 use domain::ssh_key;
 use domain::validate::{self, CredentialForm, FormContext};
-use domain::{AccessLevel, ApiError, ExpiryChoice, Field, Kind};
-use std::collections::HashSet;
+use domain::{AccessLevel, ApiError, ExpiryChoice, Field, FieldSet, Kind};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -101,7 +100,7 @@ fn form_for(props: &CredentialFormProps) -> CredentialForm {
 #[component]
 pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
     let form = use_state(|| form_for(props));
-    let touched = use_state(HashSet::<Field>::new);
+    let touched = use_state(FieldSet::default);
     let submitted = use_state(|| false);
     let submit = use_submit();
     let kind = props.kind;

@@ -65,6 +65,21 @@ impl Field {
     }
 }
 
+/// A set of [`Field`]s (those a form has seen edited), one bit per field: the set operations a
+/// form needs without a hash table's code. Holds up to 32 kinds of field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldSet(u32);
+
+impl FieldSet {
+    pub fn insert(&mut self, field: Field) {
+        self.0 |= 1 << field as u32;
+    }
+
+    pub fn contains(&self, field: &Field) -> bool {
+        self.0 & 1 << *field as u32 != 0
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// No HTTP response: offline, DNS, TLS, CORS refusal or a proxy answering without CORS.
@@ -342,6 +357,29 @@ pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_set_holds_each_field_once() {
+        let all = [
+            Field::Name,
+            Field::Description,
+            Field::Scopes,
+            Field::AccessLevel,
+            Field::ExpiresAt,
+            Field::Username,
+            Field::Key,
+            Field::CanPush,
+        ];
+        let mut set = FieldSet::default();
+        assert!(all.iter().all(|f| !set.contains(f)));
+        for (i, field) in all.into_iter().enumerate() {
+            set.insert(field);
+            set.insert(field);
+            for (j, other) in all.iter().enumerate() {
+                assert_eq!(set.contains(other), j <= i, "{field:?} then {other:?}");
+            }
+        }
+    }
 
     #[test]
     fn grape_validation_errors_map_to_fields() {

@@ -25,7 +25,7 @@ pub mod text;
 pub mod token_prefix;
 pub mod validate;
 
-pub use error::{ApiError, ErrorKind, Field};
+pub use error::{ApiError, ErrorKind, Field, FieldSet};
 pub use expiry::{ExpiryChoice, EXPIRY_PRESETS};
 pub use gitlab_url::GitLabUrl;
 pub use kind::Kind;
