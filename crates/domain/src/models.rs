@@ -46,6 +46,21 @@ fn lenient_id(r: &mut Reader) -> Read<Option<u64>> {
     })
 }
 
+/// The member `name` of an object, read by `read` (the last, if there are several); the others
+/// are skipped.
+fn member<T>(r: &mut Reader, name: &str, read: fn(&mut Reader) -> Read<T>) -> Read<Option<T>> {
+    let mut found = None;
+    r.object(&mut |r, key| {
+        if key == name {
+            found = Some(read(r)?);
+            Ok(())
+        } else {
+            r.skip()
+        }
+    })?;
+    Ok(found)
+}
+
 /// An object with a required non-negative integer `id`: `field` is given every other member,
 /// reads those it knows and skips the rest.
 fn with_id(r: &mut Reader, field: &mut dyn FnMut(&mut Reader, &str) -> Read<()>) -> Read<u64> {
@@ -114,16 +129,9 @@ pub struct AppSettings {
 
 impl FromJson for AppSettings {
     fn read(r: &mut Reader) -> Read<Self> {
-        let mut prefix = String::new();
-        r.object(&mut |r, key| {
-            match key {
-                "personal_access_token_prefix" => prefix = r.nullable_string()?,
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
+        let prefix = member(r, "personal_access_token_prefix", |r| r.nullable_string())?;
         Ok(AppSettings {
-            personal_access_token_prefix: prefix,
+            personal_access_token_prefix: prefix.unwrap_or_default(),
         })
     }
 }
@@ -136,22 +144,17 @@ pub struct Version {
 
 impl FromJson for Version {
     fn read(r: &mut Reader) -> Read<Self> {
-        let mut version = String::new();
-        r.object(&mut |r, key| {
-            match key {
-                "version" => version = r.nullable_string()?,
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        Ok(Version { version })
+        let version = member(r, "version", |r| r.nullable_string())?;
+        Ok(Version {
+            version: version.unwrap_or_default(),
+        })
     }
 }
 
 /// Any credential as GitLab lists it, whatever its kind: access tokens (personal, project,
 /// group), deploy tokens, deploy keys and pipeline triggers share this one row model. Fields a
 /// kind does not have stay at their defaults.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credential {
     pub id: u64,
     /// The token's `name`, a deploy key's `title`, or a trigger's `description`.
@@ -196,23 +199,7 @@ impl FromJson for Credential {
     fn read(r: &mut Reader) -> Read<Self> {
         let (mut name, mut title, mut description) = (String::new(), String::new(), String::new());
         let mut expired = None;
-        let mut c = Credential {
-            id: 0,
-            name: String::new(),
-            description: String::new(),
-            scopes: Vec::new(),
-            revoked: false,
-            active: None,
-            expires_at: None,
-            created_at: None,
-            last_used_at: None,
-            access_level: None,
-            user_id: None,
-            username: String::new(),
-            can_push: None,
-            fingerprint: String::new(),
-            owner: None,
-        };
+        let mut c = Credential::default();
         c.id = with_id(r, &mut |r, key| {
             match key {
                 "name" => name = r.nullable_string()?,
@@ -327,22 +314,15 @@ impl CreatedToken {
     pub fn from_json(body: &str) -> Result<Self, json::Error> {
         let meta = json::from_str(body)?;
         let mut r = Reader::new(body);
-        let mut token = None;
-        r.object(&mut |r, key| {
-            match key {
-                "token" => token = Some(Secret::new(r.string()?)),
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        let token = token.ok_or_else(|| r.fail())?;
+        let token = member(&mut r, "token", |r| r.string())?.ok_or_else(|| r.fail())?;
+        let token = Secret::new(token);
         Ok(CreatedToken { meta, token })
     }
 }
 
 /// A project or a group: `GET /projects`, `GET /projects/:id`, `GET /groups`, `GET /groups/:id`.
 /// Groups call the full name and path `full_name` and `full_path`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Place {
     pub id: u64,
     pub name: String,
@@ -359,17 +339,7 @@ pub struct Place {
 
 impl FromJson for Place {
     fn read(r: &mut Reader) -> Read<Self> {
-        let mut p = Place {
-            id: 0,
-            name: String::new(),
-            name_with_namespace: String::new(),
-            path_with_namespace: String::new(),
-            description: String::new(),
-            web_url: String::new(),
-            http_url_to_repo: String::new(),
-            last_activity_at: None,
-            container_registry_image_prefix: String::new(),
-        };
+        let mut p = Place::default();
         p.id = with_id(r, &mut |r, key| {
             let text = match key {
                 "name" => &mut p.name,
@@ -459,15 +429,10 @@ pub struct Member {
 
 impl FromJson for Member {
     fn read(r: &mut Reader) -> Read<Self> {
-        let mut access_level = None;
-        r.object(&mut |r, key| {
-            match key {
-                "access_level" => access_level = lenient_role(r)?,
-                _ => r.skip()?,
-            }
-            Ok(())
-        })?;
-        Ok(Member { access_level })
+        let access_level = member(r, "access_level", lenient_role)?;
+        Ok(Member {
+            access_level: access_level.flatten(),
+        })
     }
 }
 
@@ -624,34 +589,14 @@ mod tests {
     fn empty_row(id: u64) -> Credential {
         Credential {
             id,
-            name: String::new(),
-            description: String::new(),
-            scopes: Vec::new(),
-            revoked: false,
-            active: None,
-            expires_at: None,
-            created_at: None,
-            last_used_at: None,
-            access_level: None,
-            user_id: None,
-            username: String::new(),
-            can_push: None,
-            fingerprint: String::new(),
-            owner: None,
+            ..Credential::default()
         }
     }
 
     fn empty_place(id: u64) -> Place {
         Place {
             id,
-            name: String::new(),
-            name_with_namespace: String::new(),
-            path_with_namespace: String::new(),
-            description: String::new(),
-            web_url: String::new(),
-            http_url_to_repo: String::new(),
-            last_activity_at: None,
-            container_registry_image_prefix: String::new(),
+            ..Place::default()
         }
     }
 
