@@ -72,16 +72,30 @@ pub fn App(props: &AppProps) -> Html {
             }
         });
     }
-    // A notice speaks of the page it came from: it does not follow the user elsewhere.
+    // A notice and a marked row speak of the page they came from: they do not follow the user
+    // elsewhere (and coming back does not take the focus to an old row).
     {
         let dispatch = dispatch.clone();
-        use_effect_with(route.clone(), move |_| dispatch.emit(Action::DismissNotice));
+        use_effect_with(route.clone(), move |_| dispatch.emit(Action::RouteChanged));
     }
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
                 <Header session={state.session.clone()} route={route.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
                 <main id="main" class="main" tabindex="-1">
+                    // Floating at the bottom on wide screens; first in the page on phones, where
+                    // a floating one would cover the form under it.
+                    {
+                        match &state.notice {
+                            Some(n) => html! {
+                                <div class="notice" role="status" data-testid="notice" key={n.id}>
+                                    <span>{ &n.text }</span>
+                                    <button class="btn btn-quiet" aria-label="Dismiss" onclick={on_dismiss}>{ "×" }</button>
+                                </div>
+                            },
+                            None => html! {},
+                        }
+                    }
                     {
                         match state.session.as_ref().and_then(|s| s.read_only_reason()) {
                             Some(reason) => html! { <div class="banner banner-info" role="status" data-testid="read-only">{ reason }</div> },
@@ -95,17 +109,6 @@ pub fn App(props: &AppProps) -> Html {
                         }
                     }
                 </main>
-                {
-                    match &state.notice {
-                        Some(n) => html! {
-                            <div class="notice" role="status" data-testid="notice" key={n.id}>
-                                <span>{ &n.text }</span>
-                                <button class="btn btn-quiet" aria-label="Dismiss" onclick={on_dismiss}>{ "×" }</button>
-                            </div>
-                        },
-                        None => html! {},
-                    }
-                }
                 {
                     match &*reveal {
                         Some(r) => html! { <RevealDialog reveal={r.clone()} on_close={close_reveal} /> },

@@ -40,6 +40,8 @@ pub enum Action {
     },
     Notify(String),
     DismissNotice,
+    /// Another page: its notice and marked row belong to the one left.
+    RouteChanged,
 }
 
 impl Reducible for AppState {
@@ -91,6 +93,10 @@ impl Reducible for AppState {
                 next.notice = Some(Notice { text, id });
             }
             Action::DismissNotice => next.notice = None,
+            Action::RouteChanged => {
+                next.notice = None;
+                next.highlight = None;
+            }
         }
         Rc::new(next)
     }

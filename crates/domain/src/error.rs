@@ -150,37 +150,18 @@ impl ApiError {
 
     /// A sentence for a banner: what happened and what to do.
     pub fn summary(&self) -> String {
-        match self.kind {
-            ErrorKind::Network | ErrorKind::Unexpected => self.message.clone(),
-            ErrorKind::Unauthorized => format!(
-                "GitLab refused the request ({}): the token is unknown, expired or revoked, or your role does not allow this.",
-                self.message
-            ),
-            ErrorKind::RateLimited => format!(
-                "GitLab is limiting the rate of requests ({}). Wait a minute, then try again.",
-                self.message
-            ),
-            ErrorKind::Server => format!(
-                "GitLab had a problem answering ({}). Try again in a moment.",
-                self.message
-            ),
-            ErrorKind::Forbidden => format!(
-                "GitLab did not allow this ({}): your role here does not permit it. Ask an Owner for access, or sign in as someone who has it.",
-                self.message
-            ),
-            ErrorKind::InsufficientScope => format!(
-                "Your token lacks a scope this needs ({}). Sign in with a token that has the api scope.",
-                self.message
-            ),
-            ErrorKind::NotFound => format!(
-                "GitLab found nothing there ({}): it was deleted, renamed or moved, or you cannot see it.",
-                self.message
-            ),
-            ErrorKind::Invalid => format!(
-                "GitLab refused the request ({}). Correct it and try again.",
-                self.message
-            ),
-        }
+        // What happened, GitLab's own words in brackets, then what to do.
+        let (what, next) = match self.kind {
+            ErrorKind::Network | ErrorKind::Unexpected => return self.message.clone(),
+            ErrorKind::Unauthorized => ("GitLab refused the request", ": the token is unknown, expired or revoked, or your role does not allow this."),
+            ErrorKind::RateLimited => ("GitLab is limiting the rate of requests", ". Wait a minute, then try again."),
+            ErrorKind::Server => ("GitLab had a problem answering", ". Try again in a moment."),
+            ErrorKind::Forbidden => ("GitLab did not allow this", ": your role here does not permit it. Ask an Owner for access, or sign in as someone who has it."),
+            ErrorKind::InsufficientScope => ("Your token lacks a scope this needs", ". Sign in with a token that has the api scope."),
+            ErrorKind::NotFound => ("GitLab found nothing there", ": it was deleted, renamed or moved, or you cannot see it."),
+            ErrorKind::Invalid => ("GitLab refused the request", ". Correct it and try again."),
+        };
+        format!("{what} ({}){next}", self.message)
     }
 
     /// Whether trying the same call again can help: not when GitLab refused or found nothing.
