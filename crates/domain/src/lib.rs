@@ -5,6 +5,7 @@
 //! it to the DOM and to `fetch`.
 
 pub mod capability;
+pub mod config;
 pub mod csp;
 pub mod error;
 pub mod expiry;
@@ -13,6 +14,7 @@ pub mod gitlab_url;
 pub mod json;
 pub mod kind;
 pub mod models;
+pub mod oauth;
 pub mod pagination;
 pub mod request;
 pub mod role;

@@ -5,6 +5,7 @@
 //! so the tool runs as Trunk's post-build hook. Running it again replaces the policy.
 
 use base64ct::{Base64, Encoding};
+use domain::config::SiteConfig;
 use domain::GitLabUrl;
 use sha2::{Digest, Sha256};
 use std::fs;
@@ -49,14 +50,9 @@ fn configured_gitlab(dir: &Path) -> Result<Option<GitLabUrl>, String> {
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(None);
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    match json.get("gitlab_url").and_then(|v| v.as_str()) {
-        Some(url) => GitLabUrl::parse(url)
-            .map(Some)
-            .map_err(|e| format!("{}: gitlab_url: {e}", path.display())),
-        None => Ok(None),
-    }
+    SiteConfig::parse(&text)
+        .map(|c| c.gitlab_url)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `html` with its policy meta tag set (replaced when present, else right after the charset,
