@@ -6,7 +6,6 @@
 
 use crate::json::{self, Loose, ObjectWriter, Reader};
 use crate::secret::Secret;
-use crate::GitLabUrl;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
