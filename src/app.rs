@@ -1,17 +1,24 @@
 //! The root: app state, the connect gate, the fragment router and the reveal host.
 
+use crate::client::Client;
 use crate::components::connect::ConnectPage;
 use crate::components::credentials_page::CredentialsPage;
 use crate::components::header::Header;
 use crate::components::places::PlacesPage;
 use crate::components::reveal::RevealDialog;
 use crate::components::token_check::TokenCheck;
-use crate::context::{use_route, AppCtx, Reveal, TransportHandle};
+use crate::context::{use_route, AppCtx, Reveal, Settings, TransportHandle};
+use crate::keep;
+use crate::session::sign_out;
 use crate::state::{Action, AppState};
 use crate::transport::BrowserTransport;
+use crate::transport::{Auth, RawRequest, Transport};
+use domain::config::SiteConfig;
 use domain::kind::OwnerType;
+use domain::request::Method;
 use domain::Route;
 use std::rc::Rc;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 #[derive(Properties, Clone, PartialEq)]
@@ -34,7 +41,14 @@ pub fn App(props: &AppProps) -> Html {
     let reveal = use_state(|| None::<Rc<Reveal>>);
     let dispatch = {
         let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
+        Callback::from(move |a: Action| {
+            // Signed out, revoked or expired: what this tab kept goes first, before the sign-in
+            // page (whose start picks up a kept session) is drawn.
+            if matches!(a, Action::Disconnect | Action::SessionEnded(_)) {
+                keep::clear();
+            }
+            state.dispatch(a)
+        })
     };
     let open_reveal = {
         let reveal = reveal.clone();
@@ -52,9 +66,19 @@ pub fn App(props: &AppProps) -> Html {
             dispatch.emit(Action::TokensChanged);
         })
     };
+    // The deployment's settings, read once at start; the page works without them.
+    let settings = use_state(|| Settings::Loading);
+    {
+        let settings = settings.clone();
+        let transport = props.transport.0.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move { settings.set(load_settings(transport).await) });
+        });
+    }
     let ctx = AppCtx {
         session: state.session.clone(),
         transport: props.transport.clone(),
+        settings: (*settings).clone(),
         tokens_epoch: state.tokens_epoch,
         highlight: state.highlight,
         rotations: state.rotations.clone(),
@@ -62,16 +86,32 @@ pub fn App(props: &AppProps) -> Html {
         reveal: open_reveal,
     };
     let on_dismiss = dispatch.reform(|_| Action::DismissNotice);
-    // The session's credential dying mid-session leads back to sign-in.
+    // The session's credential dying mid-session leads back to sign-in; a kept session is
+    // kept up to date (a rotated token, a refreshed grant) and forgotten when it ends.
     {
         let dispatch = dispatch.clone();
         use_effect_with(state.session.clone(), move |session| {
             if let Some(s) = session {
                 s.client
                     .on_session_end(dispatch.reform(Action::SessionEnded));
+                if s.keep {
+                    keep::save(&s.client);
+                    s.client
+                        .on_refresh(Callback::from(|c: Client| keep::save(&c)));
+                }
             }
         });
     }
+    let on_disconnect = {
+        let dispatch = dispatch.clone();
+        let session = state.session.clone();
+        Callback::from(move |_| {
+            if let Some(s) = &session {
+                spawn_local(sign_out(s.client.clone()));
+            }
+            dispatch.emit(Action::Disconnect);
+        })
+    };
     // A notice and a marked row speak of the page they came from: they do not follow the user
     // elsewhere (and coming back does not take the focus to an old row).
     {
@@ -81,7 +121,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
-                <Header session={state.session.clone()} route={route.clone()} on_disconnect={dispatch.reform(|_| Action::Disconnect)} />
+                <Header session={state.session.clone()} route={route.clone()} {on_disconnect} />
                 <main id="main" class="main" tabindex="-1">
                     // Floating at the bottom on wide screens; first in the page on phones, where
                     // a floating one would cover the form under it.
@@ -135,5 +175,28 @@ fn page(route: Route) -> Html {
                 <a href={Route::projects().href()} class="btn">{ "Go to your projects" }</a>
             </section>
         },
+    }
+}
+
+/// Reads `config.json` beside the page. No file means defaults; a broken one is said so, and
+/// the page goes on with defaults.
+async fn load_settings(transport: Rc<dyn Transport>) -> Settings {
+    let req = RawRequest {
+        method: Method::Get,
+        url: "config.json".into(),
+        auth: Auth::None,
+        body: None,
+    };
+    match transport.send(req).await {
+        Ok(res) if res.status == 200 => match SiteConfig::parse(&res.body) {
+            Ok(c) => Settings::Ready(Rc::new(c)),
+            Err(e) => Settings::Broken(e),
+        },
+        Ok(res) if res.status == 404 => Settings::Ready(Rc::default()),
+        Ok(res) => Settings::Broken(format!(
+            "config.json could not be read (the site answered {}).",
+            res.status
+        )),
+        Err(e) => Settings::Broken(format!("config.json could not be read ({e}).")),
     }
 }

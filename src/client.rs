@@ -1,14 +1,15 @@
 //! One client sends every GitLab request built by `domain::request` and decodes the answer
 //! through `domain::error`, so pages only see typed results.
 
-use crate::transport::{RawRequest, RawResponse, Transport};
+use crate::transport::{Auth, Body, RawRequest, RawResponse, Transport};
 use domain::error::{check, decode};
 use domain::json::FromJson;
 use domain::models::CreatedToken;
+use domain::oauth;
 use domain::request::{self, Method};
 use domain::secret::Zeroize;
 use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Callback;
 
@@ -18,27 +19,87 @@ const MAX_PAGES: u32 = 50;
 /// Told GitLab's reason when the credential itself stops working mid-session.
 pub type SessionEndHook = Rc<RefCell<Option<Callback<String>>>>;
 
+/// An OAuth sign-in: the access token GitLab lends for two hours, and what renews it.
+pub struct Grant {
+    pub access: Secret,
+    pub refresh: Option<Secret>,
+    /// When `access` dies, in the page's clock (ms since the epoch).
+    pub expires_at_ms: f64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+}
+
+impl std::fmt::Debug for Grant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Grant([REDACTED])")
+    }
+}
+
+impl Grant {
+    pub fn from_tokens(tokens: oauth::Tokens, client_id: &str, redirect_uri: &str) -> Grant {
+        Grant {
+            expires_at_ms: oauth::expires_at(js_sys::Date::now(), tokens.expires_in),
+            access: tokens.access,
+            refresh: tokens.refresh,
+            client_id: client_id.to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            scope: tokens.scope,
+        }
+    }
+}
+
+/// What the client signs its calls with. Cloning shares the secret, never copies it.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Pat(Rc<Secret>),
+    OAuth(Rc<Grant>),
+}
+
+impl Credential {
+    fn auth(&self) -> Auth<'_> {
+        match self {
+            Credential::Pat(t) => Auth::PrivateToken(t.expose()),
+            Credential::OAuth(g) => Auth::Bearer(g.access.expose()),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Client {
     gitlab: GitLabUrl,
-    token: Rc<Secret>,
+    /// Replaced in place when an OAuth grant is refreshed: every copy of the client sees it.
+    credential: Rc<RefCell<Credential>>,
     transport: Rc<dyn Transport>,
     on_session_end: SessionEndHook,
+    /// Told the new credential after a refresh (to keep it in this tab when opted in).
+    on_refresh: Rc<RefCell<Option<Callback<Client>>>>,
+    refreshing: Rc<Cell<bool>>,
 }
 
 impl PartialEq for Client {
     fn eq(&self, other: &Self) -> bool {
-        self.gitlab == other.gitlab && Rc::ptr_eq(&self.token, &other.token)
+        self.gitlab == other.gitlab && Rc::ptr_eq(&self.credential, &other.credential)
     }
 }
 
 impl Client {
     pub fn new(gitlab: GitLabUrl, token: Secret, transport: Rc<dyn Transport>) -> Self {
+        Client::with_credential(gitlab, Credential::Pat(Rc::new(token)), transport)
+    }
+
+    pub fn with_credential(
+        gitlab: GitLabUrl,
+        credential: Credential,
+        transport: Rc<dyn Transport>,
+    ) -> Self {
         Client {
             gitlab,
-            token: Rc::new(token),
+            credential: Rc::new(RefCell::new(credential)),
             transport,
             on_session_end: Rc::default(),
+            on_refresh: Rc::default(),
+            refreshing: Rc::default(),
         }
     }
 
@@ -48,17 +109,38 @@ impl Client {
         *self.on_session_end.borrow_mut() = Some(hook);
     }
 
+    pub fn on_refresh(&self, hook: Callback<Client>) {
+        *self.on_refresh.borrow_mut() = Some(hook);
+    }
+
+    /// The credential as it is now (shared, not copied).
+    pub fn credential(&self) -> Credential {
+        self.credential.borrow().clone()
+    }
+
+    pub fn transport(&self) -> Rc<dyn Transport> {
+        self.transport.clone()
+    }
+
+    fn end_session(&self, said: String) {
+        let hook = self.on_session_end.borrow().clone();
+        if let Some(hook) = hook {
+            hook.emit(said);
+        }
+    }
+
     /// A 401 is either about this call (GitLab answers 401 to a Maintainer listing group
     /// tokens) or about the credential (expired, revoked). Asking `/user` tells them apart.
     async fn check_credential(&self) {
-        let Some(hook) = self.on_session_end.borrow().clone() else {
+        if self.on_session_end.borrow().is_none() {
             return;
-        };
+        }
+        let credential = self.credential();
         let probe = RawRequest {
             method: Method::Get,
             url: request::current_user().url(&self.gitlab),
-            token: self.token.expose(),
-            json_body: None,
+            auth: credential.auth(),
+            body: None,
         };
         if let Ok(res) = self.transport.send(probe).await {
             if res.status == 401 {
@@ -66,7 +148,68 @@ impl Client {
                     .err()
                     .map(|e| e.message)
                     .unwrap_or_default();
-                hook.emit(said);
+                self.end_session(said);
+            }
+        }
+    }
+
+    /// Trades the grant's refresh token for a new pair (GitLab revokes the old one). Only one
+    /// refresh runs at a time: a second would present a refresh token the first just spent.
+    /// False when the grant cannot be renewed (the session is then over).
+    async fn refresh(&self) -> bool {
+        if self.refreshing.get() {
+            while self.refreshing.get() {
+                yew::platform::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            return true;
+        }
+        let Credential::OAuth(grant) = self.credential() else {
+            return false;
+        };
+        let Some(refresh) = grant.refresh.as_ref() else {
+            return false;
+        };
+        self.refreshing.set(true);
+        let req = RawRequest {
+            method: Method::Post,
+            url: format!("{}/oauth/token", self.gitlab.base()),
+            auth: Auth::None,
+            body: Some(Body::Form(oauth::refresh_body(
+                &grant.client_id,
+                &grant.redirect_uri,
+                refresh.expose(),
+            ))),
+        };
+        let answer = self.transport.send(req).await;
+        self.refreshing.set(false);
+        let mut said = String::new();
+        let renewed = match answer {
+            Ok(mut res) => {
+                let tokens = (res.status == 200)
+                    .then(|| oauth::Tokens::from_json(&res.body).ok())
+                    .flatten();
+                if tokens.is_none() {
+                    said = oauth::token_error(&res.body).1;
+                }
+                res.body.zeroize();
+                tokens
+            }
+            // The network failed: the old grant may still work, the next call will tell.
+            Err(_) => return true,
+        };
+        match renewed {
+            Some(tokens) => {
+                let next = Grant::from_tokens(tokens, &grant.client_id, &grant.redirect_uri);
+                *self.credential.borrow_mut() = Credential::OAuth(Rc::new(next));
+                let hook = self.on_refresh.borrow().clone();
+                if let Some(hook) = hook {
+                    hook.emit(self.clone());
+                }
+                true
+            }
+            None => {
+                self.end_session(said);
+                false
             }
         }
     }
@@ -77,9 +220,9 @@ impl Client {
         Client::new(self.gitlab.clone(), token, self.transport.clone())
     }
 
-    /// Whether `token` is the credential this client signs its calls with.
+    /// Whether `token` is the personal access token this client signs its calls with.
     pub fn signs_with(&self, token: &str) -> bool {
-        self.token.expose() == token.trim()
+        matches!(&*self.credential.borrow(), Credential::Pat(t) if t.expose() == token.trim())
     }
 
     pub fn gitlab(&self) -> &GitLabUrl {
@@ -87,21 +230,47 @@ impl Client {
     }
 
     async fn send(&self, req: &ApiRequest) -> Result<RawResponse, ApiError> {
-        let raw = RawRequest {
-            method: req.method,
-            url: req.url(&self.gitlab),
-            token: self.token.expose(),
-            json_body: req.body.clone(),
-        };
-        let res = self
-            .transport
-            .send(raw)
-            .await
-            .map_err(|e| ApiError::network(&e))?;
-        if res.status == 401 {
-            self.check_credential().await;
+        if let Credential::OAuth(grant) = self.credential() {
+            if oauth::refresh_due(js_sys::Date::now(), grant.expires_at_ms) {
+                self.refresh().await;
+            }
         }
-        Ok(res)
+        let mut renewed = false;
+        loop {
+            let credential = self.credential();
+            let raw = RawRequest {
+                method: req.method,
+                url: req.url(&self.gitlab),
+                auth: credential.auth(),
+                body: req.body.clone().map(Body::Json),
+            };
+            let res = self
+                .transport
+                .send(raw)
+                .await
+                .map_err(|e| ApiError::network(&e))?;
+            if res.status == 401 {
+                // An OAuth token GitLab calls expired (the page's clock may be off): renew it
+                // and send again, once. A 401 means nothing was done, so this is safe for writes.
+                if !renewed && matches!(credential, Credential::OAuth(_)) && self.refresh().await {
+                    renewed = true;
+                    continue;
+                }
+                self.check_credential().await;
+            }
+            return Ok(res);
+        }
+    }
+
+    /// Sends an OAuth form to GitLab's `/oauth/…` endpoint `path` (no API credential).
+    pub async fn oauth_post(&self, path: &str, form: String) -> Result<RawResponse, String> {
+        let req = RawRequest {
+            method: Method::Post,
+            url: format!("{}/oauth/{path}", self.gitlab.base()),
+            auth: Auth::None,
+            body: Some(Body::Form(form)),
+        };
+        self.transport.send(req).await
     }
 
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are

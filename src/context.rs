@@ -4,6 +4,7 @@
 use crate::session::Session;
 use crate::state::Action;
 use crate::transport::Transport;
+use domain::config::SiteConfig;
 use domain::models::CreatedToken;
 use domain::{GitLabUrl, Kind, Route};
 use std::rc::Rc;
@@ -43,11 +44,32 @@ impl PartialEq for Reveal {
     }
 }
 
+/// The deployment's `config.json`, once read.
+#[derive(Clone, PartialEq)]
+pub enum Settings {
+    Loading,
+    /// Read, or absent (all defaults).
+    Ready(Rc<SiteConfig>),
+    /// Present but unusable: the page says why and works without it.
+    Broken(String),
+}
+
+impl Settings {
+    /// The settings to use: defaults while loading or when the file is broken.
+    pub fn config(&self) -> Rc<SiteConfig> {
+        match self {
+            Settings::Ready(c) => c.clone(),
+            _ => Rc::default(),
+        }
+    }
+}
+
 /// What pages read from context; components below pages get props and callbacks instead.
 #[derive(Clone, PartialEq)]
 pub struct AppCtx {
     pub session: Option<Rc<Session>>,
     pub transport: TransportHandle,
+    pub settings: Settings,
     pub tokens_epoch: u32,
     pub highlight: Option<(Kind, u64)>,
     pub rotations: Rc<Vec<(u64, u64)>>,

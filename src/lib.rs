@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod components;
 pub mod context;
 pub mod hooks;
+pub mod keep;
 pub mod session;
 pub mod state;
 pub mod time;

@@ -1,11 +1,14 @@
 //! Signing in: check the credential against `/user` and `/personal_access_tokens/self`, learn the
 //! instance version, and keep all of it in memory only.
 
-use crate::client::Client;
-use crate::transport::Transport;
+use crate::client::{Client, Credential, Grant};
+use crate::transport::{Auth, Body, RawRequest, Transport};
 use domain::error::ErrorKind;
 use domain::models::{AccessToken, User, Version};
+use domain::oauth::{self, Pending};
 use domain::request;
+use domain::request::Method;
+use domain::secret::Zeroize;
 use domain::{ApiError, GitLabUrl, Secret};
 use std::rc::Rc;
 
@@ -16,6 +19,8 @@ pub struct Session {
     /// instances older than 15.5).
     pub token_info: Option<AccessToken>,
     pub version: Version,
+    /// Whether the user asked to stay signed in in this tab (`sessionStorage`).
+    pub keep: bool,
 }
 
 impl PartialEq for Session {
@@ -27,14 +32,25 @@ impl PartialEq for Session {
 impl Session {
     /// Scopes that allow writes; without them the page is read-only.
     pub fn can_write(&self) -> bool {
+        if let Credential::OAuth(grant) = self.client.credential() {
+            return grant.scope.split(' ').any(|s| s == "api");
+        }
         self.token_info
             .as_ref()
             .is_none_or(|t| t.scopes.iter().any(|s| s == "api"))
     }
 
+    /// Signed in with GitLab (OAuth) rather than a personal access token.
+    pub fn is_oauth(&self) -> bool {
+        matches!(self.client.credential(), Credential::OAuth(_))
+    }
+
     pub fn read_only_reason(&self) -> Option<String> {
         if self.can_write() {
             return None;
+        }
+        if self.is_oauth() {
+            return Some("Read-only: you signed in with GitLab for reading only. To create, rotate and revoke tokens, sign out and sign in again with full access.".into());
         }
         let scopes = self
             .token_info
@@ -51,6 +67,7 @@ impl Session {
 pub struct Credentials {
     pub url: String,
     pub token: Secret,
+    pub keep: bool,
 }
 
 fn token_problem(token: &str) -> Option<String> {
@@ -84,8 +101,83 @@ pub async fn connect(
         return Err(ConnectError::Token(problem));
     }
     let token = Secret::new(creds.token.expose().trim().to_string());
+    let keep = creds.keep;
     drop(creds.token);
-    let client = Client::new(gitlab, token, transport);
+    start(Client::new(gitlab, token, transport), keep).await
+}
+
+/// Signs in with an OAuth grant from GitLab's authorize round trip.
+pub async fn connect_oauth(
+    gitlab: GitLabUrl,
+    grant: Grant,
+    transport: Rc<dyn Transport>,
+    keep: bool,
+) -> Result<Session, ConnectError> {
+    let credential = Credential::OAuth(Rc::new(grant));
+    start(Client::with_credential(gitlab, credential, transport), keep).await
+}
+
+/// Signs in again with a credential this tab kept (the user opted in).
+pub async fn resume(
+    gitlab: GitLabUrl,
+    credential: Credential,
+    transport: Rc<dyn Transport>,
+) -> Result<Session, ConnectError> {
+    start(Client::with_credential(gitlab, credential, transport), true).await
+}
+
+/// Ends a GitLab sign-in for good: the access token (and with it its refresh token) is revoked.
+/// A personal access token is the user's own and stays as it is.
+pub async fn sign_out(client: Client) {
+    if let Credential::OAuth(grant) = client.credential() {
+        let form = oauth::revoke_body(&grant.client_id, grant.access.expose());
+        // Nothing to tell the user if this fails: the page forgets the token either way, and
+        // GitLab ends it within two hours.
+        let _ = client.oauth_post("revoke", form).await;
+    }
+}
+
+/// Finishes the round trip: the code GitLab sent back, exchanged for tokens with the verifier
+/// this tab kept, then the usual sign-in. Errors are the page's sentences.
+pub async fn finish_oauth(
+    pending: Pending,
+    code: &str,
+    transport: Rc<dyn Transport>,
+) -> Result<Session, String> {
+    let gitlab =
+        GitLabUrl::parse(&pending.gitlab).map_err(|e| format!("GitLab sign-in failed: {e}"))?;
+    let req = RawRequest {
+        method: Method::Post,
+        url: format!("{}/oauth/token", gitlab.base()),
+        auth: Auth::None,
+        body: Some(Body::Form(oauth::code_exchange_body(&pending, code))),
+    };
+    let mut res = transport.send(req).await.map_err(|e| {
+        format!("GitLab could not be reached to finish the sign-in ({e}). Start the sign-in again.")
+    })?;
+    let tokens = if res.status == 200 {
+        oauth::Tokens::from_json(&res.body).map_err(|_| {
+            "GitLab's answer to the sign-in had no token in it. Start the sign-in again."
+                .to_string()
+        })
+    } else {
+        let (error, description) = oauth::token_error(&res.body);
+        let error = if error.is_empty() {
+            format!("status {}", res.status)
+        } else {
+            error
+        };
+        Err(oauth::refusal_message(&error, &description))
+    };
+    res.body.zeroize();
+    let grant = Grant::from_tokens(tokens?, &pending.client_id, &pending.redirect_uri);
+    connect_oauth(gitlab, grant, transport, pending.keep)
+        .await
+        .map_err(|e| e.sentence())
+}
+
+/// Who the credential belongs to and what the instance is: the same for every way in.
+async fn start(client: Client, keep: bool) -> Result<Session, ConnectError> {
     let user: User = client.get(&request::current_user()).await.map_err(|e| match e.kind {
         ErrorKind::Unauthorized => ConnectError::Token(rejected_token_message(&e.message)),
         ErrorKind::InsufficientScope => ConnectError::Token(
@@ -104,9 +196,12 @@ pub async fn connect(
         )),
         _ => ConnectError::Api(e),
     })?;
-    // Only PATs can describe themselves; anything else (400 for OAuth, 404 before 15.5) just
-    // means the scopes are unknown, and GitLab will still refuse what the token cannot do.
-    let token_info = client.get::<AccessToken>(&request::token_self()).await.ok();
+    // Only PATs can describe themselves (OAuth tokens get 400 there, instances before 15.5
+    // 404): without a record the scopes are unknown, and GitLab still refuses what it must.
+    let token_info = match client.credential() {
+        Credential::Pat(_) => client.get::<AccessToken>(&request::token_self()).await.ok(),
+        Credential::OAuth(_) => None,
+    };
     let version = client
         .get::<Version>(&request::version())
         .await
@@ -118,6 +213,7 @@ pub async fn connect(
         user,
         token_info,
         version,
+        keep,
     })
 }
 
@@ -131,6 +227,17 @@ fn rejected_token_message(gitlab_says: &str) -> String {
         "This token was revoked. Create a new one in GitLab.".into()
     } else {
         "GitLab did not accept this token: it is unknown, expired or revoked, or belongs to another instance.".into()
+    }
+}
+
+impl ConnectError {
+    /// The error as one sentence, for places without a field to put it next to.
+    pub fn sentence(&self) -> String {
+        match self {
+            ConnectError::Url(m) | ConnectError::Token(m) => m.clone(),
+            ConnectError::Fields(u, t) => u.clone().or(t.clone()).unwrap_or_default(),
+            ConnectError::Api(e) => e.summary(),
+        }
     }
 }
 
@@ -152,6 +259,7 @@ impl Session {
             user: self.user.clone(),
             token_info: Some(record.clone()),
             version: self.version.clone(),
+            keep: self.keep,
         }
     }
 

@@ -19,12 +19,29 @@ pub const READ_HEADERS: [&str; 7] = [
     "x-total-pages",
 ];
 
+/// How a request proves who sends it.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    /// OAuth's own endpoints, and the site's `config.json`.
+    None,
+    /// A personal access token, as `PRIVATE-TOKEN`.
+    PrivateToken(&'a str),
+    /// An OAuth access token, as `Authorization: Bearer`.
+    Bearer(&'a str),
+}
+
+/// A request body and its media type.
+pub enum Body {
+    Json(String),
+    /// `application/x-www-form-urlencoded`, as OAuth's token endpoint takes it.
+    Form(String),
+}
+
 pub struct RawRequest<'a> {
     pub method: Method,
     pub url: String,
-    /// The user's credential, sent as `PRIVATE-TOKEN`.
-    pub token: &'a str,
-    pub json_body: Option<String>,
+    pub auth: Auth<'a>,
+    pub body: Option<Body>,
 }
 
 pub struct RawResponse {
@@ -67,15 +84,28 @@ impl Transport for BrowserTransport {
                 .cache(web_sys::RequestCache::NoStore)
                 // A redirect would carry PRIVATE-TOKEN to wherever it points: GitLab's API
                 // never redirects, so one is treated as a failure.
-                .redirect(web_sys::RequestRedirect::Error)
-                .header("PRIVATE-TOKEN", req.token);
-            let request = match req.json_body {
-                Some(mut body) => {
+                .redirect(web_sys::RequestRedirect::Error);
+            let mut bearer = String::new();
+            let builder = match req.auth {
+                Auth::None => builder,
+                Auth::PrivateToken(token) => builder.header("PRIVATE-TOKEN", token),
+                Auth::Bearer(token) => {
+                    bearer = format!("Bearer {token}");
+                    builder.header("Authorization", &bearer)
+                }
+            };
+            bearer.zeroize();
+            let request = match req.body {
+                Some(body) => {
+                    let (kind, mut text) = match body {
+                        Body::Json(t) => ("application/json", t),
+                        Body::Form(t) => ("application/x-www-form-urlencoded", t),
+                    };
                     // The browser gets its own copy; ours may hold a secret and is wiped.
                     let built = builder
-                        .header("Content-Type", "application/json")
-                        .body(wasm_bindgen::JsValue::from_str(&body));
-                    body.zeroize();
+                        .header("Content-Type", kind)
+                        .body(wasm_bindgen::JsValue::from_str(&text));
+                    text.zeroize();
                     built
                 }
                 None => builder.build(),

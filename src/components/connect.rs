@@ -1,11 +1,15 @@
-//! Sign-in: GitLab address and a personal access token, checked against the instance. The token
-//! is kept in memory only; the address (not a secret) is remembered for next time.
+//! Sign-in: with GitLab (OAuth with PKCE, when the deployment registered an application) or with
+//! a personal access token, checked against the instance. The credential is kept in memory only,
+//! unless the user opts in to stay signed in in this tab; the address (not a secret) is
+//! remembered for next time. Also where a return from GitLab and a kept session are picked up.
 
 use crate::components::field::{described_by, Field};
 use crate::components::load::error_banner;
-use crate::context::AppCtx;
-use crate::session::{check_form, connect, ConnectError, Credentials};
+use crate::context::{AppCtx, Settings};
+use crate::keep;
+use crate::session::{check_form, connect, finish_oauth, resume, ConnectError, Credentials};
 use crate::state::Action;
+use domain::oauth;
 use domain::{GitLabUrl, Secret};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -36,15 +40,58 @@ fn focus_by_id(id: &str) {
     }
 }
 
+/// 16 or 32 bytes from the browser's cryptographic generator.
+fn random<const N: usize>() -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// The page's address without the query GitLab added, at the route the user was on.
+fn clean_address(hash: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{hash}")),
+        );
+    }
+    // The route hook follows `hashchange`; replaceState fires none.
+    if let Ok(e) = web_sys::Event::new("hashchange") {
+        let _ = window.dispatch_event(&e);
+    }
+}
+
+/// What the page is doing before the form can be used.
+#[derive(Clone, PartialEq)]
+enum Phase {
+    Form,
+    Working(&'static str),
+}
+
 #[component]
 pub fn ConnectPage() -> Html {
     let Some(ctx) = use_context::<AppCtx>() else {
         return html! {};
     };
+    let config = ctx.settings.config();
     let url = use_state(remembered_url);
     let token_ref = use_node_ref();
     let busy = use_state(|| false);
+    let keep = use_state(|| false);
+    let access = use_state(|| oauth::Access::Full);
     let error = use_state(|| None::<ConnectError>);
+    let phase = use_state(|| Phase::Form);
+    // Problems of the GitLab sign-in or of a kept session, shown above the form.
+    let problem = use_state(|| None::<String>);
     // Effects run after the DOM is in place and listeners are attached: from here the form
     // works. The load benchmark reads this mark.
     use_effect_with((), |_| {
@@ -52,10 +99,79 @@ pub fn ConnectPage() -> Html {
             let _ = p.mark(INTERACTIVE_MARK);
         }
     });
+    // A return from GitLab, or a session this tab kept: picked up once, at start.
+    {
+        let (phase, problem) = (phase.clone(), problem.clone());
+        let transport = ctx.transport.clone();
+        let dispatch = ctx.dispatch.clone();
+        use_effect_with((), move |_| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let search = window.location().search().unwrap_or_default();
+            let back_from_gitlab = oauth::callback(&search);
+            let kept = match back_from_gitlab {
+                oauth::Callback::None => match keep::load() {
+                    Some(k) => Some(k),
+                    None => return,
+                },
+                _ => None,
+            };
+            phase.set(Phase::Working(if kept.is_some() {
+                "Signing you in again in this tab…"
+            } else {
+                "Finishing the sign-in with GitLab…"
+            }));
+            spawn_local(async move {
+                let result = match (back_from_gitlab, kept) {
+                    (_, Some((gitlab, credential))) => {
+                        resume(gitlab, credential, transport.0.clone())
+                            .await
+                            .map_err(|e| {
+                                format!(
+                                    "Your session in this tab has ended: {} Sign in again.",
+                                    e.sentence()
+                                )
+                            })
+                    }
+                    (oauth::Callback::Code { code, state }, None) => {
+                        let pending = keep::take_pending();
+                        clean_address(pending.as_ref().map_or("", |p| p.return_to.as_str()));
+                        match pending {
+                            Some(p) if p.state == state => finish_oauth(p, &code, transport.0.clone()).await,
+                            Some(_) => Err("GitLab's answer does not belong to the sign-in this tab started, so it was not used. Start the sign-in again.".into()),
+                            None => Err("This tab has no sign-in waiting for GitLab's answer (it may have been opened anew). Start the sign-in again.".into()),
+                        }
+                    }
+                    (oauth::Callback::Refused { error, description }, None) => {
+                        let pending = keep::take_pending();
+                        clean_address(pending.as_ref().map_or("", |p| p.return_to.as_str()));
+                        Err(oauth::refusal_message(&error, &description))
+                    }
+                    (oauth::Callback::None, None) => return,
+                };
+                match result {
+                    Ok(session) => dispatch.emit(Action::Connected(Rc::new(session))),
+                    Err(message) => {
+                        keep::clear();
+                        problem.set(Some(message));
+                        phase.set(Phase::Form);
+                    }
+                }
+            });
+        });
+    }
 
+    let fixed_gitlab = config.gitlab_url.clone();
     let onsubmit = {
-        let (url, busy, error, token_ref) =
-            (url.clone(), busy.clone(), error.clone(), token_ref.clone());
+        let (url, busy, error, token_ref, keep) = (
+            url.clone(),
+            busy.clone(),
+            error.clone(),
+            token_ref.clone(),
+            keep.clone(),
+        );
+        let fixed_gitlab = fixed_gitlab.clone();
         let transport = ctx.transport.clone();
         let dispatch = ctx.dispatch.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -71,7 +187,10 @@ pub fn ConnectPage() -> Html {
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
-            match check_form(&url, token.expose(), &origin) {
+            let address = fixed_gitlab
+                .as_ref()
+                .map_or_else(|| (*url).clone(), |g| g.base().to_string());
+            match check_form(&address, token.expose(), &origin) {
                 (None, None) => {}
                 (url_error, token_error) => {
                     let first = if url_error.is_some() {
@@ -85,8 +204,9 @@ pub fn ConnectPage() -> Html {
                 }
             }
             let creds = Credentials {
-                url: (*url).clone(),
+                url: address,
                 token,
+                keep: *keep,
             };
             busy.set(true);
             error.set(None);
@@ -113,6 +233,51 @@ pub fn ConnectPage() -> Html {
             });
         })
     };
+    // "Sign in with GitLab": off to GitLab's authorize page with a fresh verifier and state.
+    let on_oauth = config.oauth_client_id.clone().map(|client_id| {
+        let (url, error, keep, access, problem) =
+            (url.clone(), error.clone(), keep.clone(), access.clone(), problem.clone());
+        let fixed_gitlab = fixed_gitlab.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            let origin = location.origin().unwrap_or_default();
+            let gitlab = match &fixed_gitlab {
+                Some(g) => g.clone(),
+                None => match GitLabUrl::parse(&url).and_then(|u| u.not_this_site(&origin)) {
+                    Ok(g) => g,
+                    Err(m) => {
+                        error.set(Some(ConnectError::Fields(Some(m), None)));
+                        focus_by_id("gitlab-url");
+                        return;
+                    }
+                },
+            };
+            let (Some(v), Some(s)) = (random::<32>(), random::<16>()) else {
+                problem.set(Some("This browser has no secure random numbers, which signing in with GitLab needs. Use a personal access token instead.".into()));
+                return;
+            };
+            let pending = oauth::Pending {
+                state: oauth::state(&s),
+                verifier: oauth::verifier(&v),
+                gitlab: gitlab.base().to_string(),
+                client_id: client_id.clone(),
+                redirect_uri: oauth::redirect_uri(&origin, &location.pathname().unwrap_or_default()),
+                return_to: location.hash().unwrap_or_default(),
+                keep: *keep,
+            };
+            if !keep::save_pending(&pending) {
+                problem.set(Some("This browser does not let the page keep anything for the trip to GitLab and back (tab storage is off). Use a personal access token instead.".into()));
+                return;
+            }
+            if let Some(st) = storage() {
+                let _ = st.set_item(URL_KEY, gitlab.base());
+            }
+            let _ = location.assign(&pending.authorize_url(*access));
+        })
+    });
     let oninput_url = {
         let url = url.clone();
         let error = error.clone();
@@ -135,26 +300,105 @@ pub fn ConnectPage() -> Html {
         None => (None, None, None),
     };
     // Link to GitLab's token page with the form pre-filled, when the address is usable.
-    let new_token_link = GitLabUrl::parse(&url).ok().map(|u| {
+    let address = fixed_gitlab
+        .as_ref()
+        .map_or_else(|| (*url).clone(), |g| g.base().to_string());
+    let new_token_link = GitLabUrl::parse(&address).ok().map(|u| {
         format!(
             "{}/-/user_settings/personal_access_tokens?name=tokenwarden&scopes=api",
             u.base()
         )
     });
+    let broken_config = match &ctx.settings {
+        Settings::Broken(m) => html! {
+            <div class="banner banner-error" role="alert" data-testid="config-error">
+                <p>{ format!("This site's settings could not be used: {m} Sign in below; the site's maintainers should fix the file.") }</p>
+            </div>
+        },
+        _ => html! {},
+    };
+    if let Phase::Working(what) = *phase {
+        return html! {
+            <section class="page page-narrow">
+                <h1>{ "Sign in to GitLab" }</h1>
+                <p class="lead" role="status" data-testid="signing-in">{ what }</p>
+            </section>
+        };
+    }
+    let on_keep = {
+        let keep = keep.clone();
+        Callback::from(move |_: Event| keep.set(!*keep))
+    };
+    let access_choice = |value: oauth::Access, label: &'static str, hint: &'static str| {
+        let access = access.clone();
+        let checked = *access == value;
+        html! {
+            <label class={classes!("choice", checked.then_some("choice-on"))}>
+                <input type="radio" name="oauth-access" {checked} data-testid={format!("oauth-access-{}", value.scope())}
+                    onchange={Callback::from(move |_| access.set(value))} />
+                <span>{ label }</span>
+                <span class="muted small">{ hint }</span>
+            </label>
+        }
+    };
     html! {
         <section class="page page-narrow">
             <h1>{ "Sign in to GitLab" }</h1>
-            <p class="lead">{ "Manage your project access tokens in one place. Your token stays in this tab's memory: it is never stored, and closing or reloading the tab signs you out." }</p>
+            <p class="lead">{ "Manage your GitLab tokens in one place. Your sign-in stays in this tab's memory: nothing is stored unless you choose to stay signed in in this tab, and closing the tab forgets it." }</p>
+            { broken_config }
+            {
+                match &*problem {
+                    Some(m) => html! { <div class="banner banner-error" role="alert" data-testid="signin-problem" tabindex="-1"><p>{ m.clone() }</p></div> },
+                    None => html! {},
+                }
+            }
             <form class="card form" data-testid="connect-form" {onsubmit} novalidate=true>
-                <Field id="gitlab-url" label="GitLab address" error={url_error.clone()}
-                    help={AttrValue::from("For example https://gitlab.com or your company's instance.")}>
-                    <input id="gitlab-url" type="url" inputmode="url" autocomplete="url" placeholder="https://gitlab.example.com"
-                        value={(*url).clone()} oninput={oninput_url} data-testid="connect-url" required=true
-                        aria-invalid={url_error.is_some().to_string()} aria-describedby={described_by("gitlab-url")} />
-                </Field>
+                {
+                    match &fixed_gitlab {
+                        Some(g) => html! {
+                            <p class="field" data-testid="connect-instance">{ "GitLab: " }<strong>{ g.base() }</strong></p>
+                        },
+                        None => html! {
+                            <Field id="gitlab-url" label="GitLab address" error={url_error.clone()}
+                                help={AttrValue::from("For example https://gitlab.com or your company's instance.")}>
+                                <input id="gitlab-url" type="url" inputmode="url" autocomplete="url" placeholder="https://gitlab.example.com"
+                                    value={(*url).clone()} oninput={oninput_url} data-testid="connect-url" required=true
+                                    aria-invalid={url_error.is_some().to_string()} aria-describedby={described_by("gitlab-url")} />
+                            </Field>
+                        },
+                    }
+                }
+                <div class="field">
+                    <label class="scope">
+                        <input id="keep-signed-in" type="checkbox" checked={*keep} data-testid="keep-signed-in" onchange={on_keep} />
+                        <span>{ "Stay signed in in this tab" }</span>
+                        <span class="muted small">{ "Survives a reload of this tab only; other tabs and a closed tab start signed out." }</span>
+                    </label>
+                </div>
+                {
+                    match on_oauth {
+                        Some(onclick) => html! {
+                            <fieldset class="field oauth" data-testid="oauth-signin">
+                                <legend>{ "Sign in with your GitLab account" }</legend>
+                                <div class="choices">
+                                    { access_choice(oauth::Access::Full, "Full access", "create, rotate and revoke (api)") }
+                                    { access_choice(oauth::Access::ReadOnly, "Read only", "look only (read_api)") }
+                                </div>
+                                <div class="actions">
+                                    <button type="button" class="btn btn-primary" data-testid="oauth-start" {onclick}>{ "Sign in with GitLab" }</button>
+                                </div>
+                                <p class="help">{ "Or paste a personal access token below." }</p>
+                            </fieldset>
+                        },
+                        None => html! {},
+                    }
+                }
                 <Field id="gitlab-token" label="Personal access token" error={token_error.clone()}
                     help={AttrValue::from("Needs the api scope to create, rotate and revoke; read_api is enough to look.")}>
-                    <input id="gitlab-token" type="password" autocomplete="off" spellcheck="false" ref={token_ref}
+                    // Text, not password, and masked by CSS: password managers offer to save a
+                    // password field's value when its form goes away, as this one does.
+                    <input id="gitlab-token" type="text" class="secret-input" autocomplete="off" spellcheck="false" autocapitalize="off"
+                        data-lpignore="true" data-bwignore="true" ref={token_ref}
                         data-testid="connect-token" required=true
                         aria-invalid={token_error.is_some().to_string()} aria-describedby={described_by("gitlab-token")} />
                 </Field>

@@ -806,6 +806,14 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
             { header }
             { tab_bar }
             <p class="lead small">{ about }</p>
+            {
+                // GitLab lists no OAuth grant among personal tokens, and `/self` refuses one.
+                if at == OwnerType::User && kind == Kind::PersonalAccessToken && session.is_oauth() {
+                    html! { <p class="help" data-testid="oauth-not-listed">{ "You signed in with GitLab, not with a personal access token: that sign-in is not in this list and cannot be rotated here. Signing out ends it." }</p> }
+                } else {
+                    html! {}
+                }
+            }
             { body }
             { dialogs }
         </section>

@@ -1,5 +1,6 @@
 //! The top bar: who is signed in where, with what token, and the way out.
 
+use crate::client::Credential;
 use crate::session::Session;
 use crate::time::today;
 use domain::kind::{Owner, OwnerType};
@@ -27,7 +28,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </span>
             }
         });
-        let scopes = s.token_info.as_ref().map(|t| t.scopes.join(", ")).unwrap_or_else(|| "unknown scopes".into());
+        let scopes = match (s.client.credential(), &s.token_info) {
+            (Credential::OAuth(grant), _) => format!("signed in with GitLab: {}", grant.scope.replace(' ', ", ")),
+            (_, Some(t)) => format!("scopes: {}", t.scopes.join(", ")),
+            _ => "scopes: unknown".into(),
+        };
         let on_disconnect = props.on_disconnect.clone();
         html! {
             <div class="who" data-testid="whoami">
@@ -36,7 +41,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <span class="muted">{ format!(" @{} on {}", s.user.username, s.client.gitlab().host()) }</span>
                     { if s.user.is_admin { html! { <span class="badge badge-ok">{ "admin" }</span> } } else { html! {} } }
                 </span>
-                <span class="who-token muted" data-testid="token-scopes">{ format!("scopes: {scopes}") }</span>
+                <span class="who-token muted" data-testid="token-scopes">{ scopes }</span>
                 { expiry }
                 <button type="button" class="btn btn-quiet" data-testid="disconnect" onclick={on_disconnect.reform(|_| ())}>{ "Sign out" }</button>
             </div>

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use tokenwarden::transport::{LocalFuture, RawRequest, RawResponse, Transport};
+use tokenwarden::transport::{Auth, Body, LocalFuture, RawRequest, RawResponse, Transport};
 use tokenwarden::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -75,8 +75,13 @@ pub struct FakeGitLab {
     log: RefCell<Vec<Sent>>,
 }
 
+/// The site's own files are asked for by relative URL (`config.json`); their "path" is that.
+pub const SITE_FILE: &str = "config.json";
+
 fn split_url(url: &str) -> (String, String) {
-    let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+    let Some((_, after_scheme)) = url.split_once("://") else {
+        return (url.to_string(), String::new());
+    };
     let path_and_query = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
     match path_and_query.split_once('?') {
         Some((p, q)) => (p.to_string(), q.to_string()),
@@ -106,8 +111,14 @@ impl FakeGitLab {
         );
     }
 
+    /// Every request to GitLab (the site's own `config.json` is not one).
     pub fn requests(&self) -> Vec<Sent> {
-        self.log.borrow().clone()
+        self.log
+            .borrow()
+            .iter()
+            .filter(|s| s.path != SITE_FILE)
+            .cloned()
+            .collect()
     }
 
     pub fn sent(&self, method: &str, path: &str) -> Vec<Sent> {
@@ -124,8 +135,7 @@ impl FakeGitLab {
     }
 
     pub fn count_method(&self, method: &str) -> usize {
-        self.log
-            .borrow()
+        self.requests()
             .iter()
             .filter(|s| s.method == method)
             .count()
@@ -141,8 +151,15 @@ impl Transport for FakeGitLab {
             url: req.url.clone(),
             path: path.clone(),
             query,
-            headers: vec![("PRIVATE-TOKEN".to_string(), req.token.to_string())],
-            body: req.json_body.clone(),
+            headers: match req.auth {
+                Auth::None => Vec::new(),
+                Auth::PrivateToken(t) => vec![("PRIVATE-TOKEN".to_string(), t.to_string())],
+                Auth::Bearer(t) => vec![("Authorization".to_string(), format!("Bearer {t}"))],
+            },
+            body: match &req.body {
+                Some(Body::Json(b)) | Some(Body::Form(b)) => Some(b.clone()),
+                None => None,
+            },
         });
         let routes = self.routes.borrow();
         let response = match routes.get(&(method.to_string(), path)) {
@@ -306,6 +323,30 @@ fn set_hash(path: &str) {
 
 pub fn local_storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+pub fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+/// The address bar's query, as GitLab's redirect back would set it (no navigation).
+pub fn set_search(search: &str) {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    let hash = window.location().hash().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}{hash}")),
+        )
+        .unwrap();
 }
 
 const ROOT_MARK: &str = "data-test-root";

@@ -223,6 +223,26 @@ pub fn refusal_message(error: &str, description: &str) -> String {
     }
 }
 
+/// The error `/oauth/token` answered (`error` and `error_description`, Doorkeeper's shape),
+/// for messages; empty when the body is something else.
+pub fn token_error(body: &str) -> (String, String) {
+    let mut error = String::new();
+    let mut description = String::new();
+    let mut r = Reader::new(body);
+    let _ = r.object(&mut |r, key| {
+        let slot = match key {
+            "error" => &mut error,
+            "error_description" => &mut description,
+            _ => return r.skip(),
+        };
+        if let Loose::Str(s) = r.loose()? {
+            *slot = s;
+        }
+        Ok(())
+    });
+    (error, description)
+}
+
 /// The form body exchanging a code for tokens (`POST /oauth/token`).
 pub fn code_exchange_body(pending: &Pending, code: &str) -> String {
     format!(
@@ -317,6 +337,100 @@ pub fn refresh_due(now_ms: f64, expires_at_ms: f64) -> bool {
 /// How long until the refresh is due, for a timer (0 when it already is).
 pub fn refresh_in_ms(now_ms: f64, expires_at_ms: f64) -> f64 {
     (expires_at_ms - REFRESH_MARGIN_MS - now_ms).max(0.0)
+}
+
+/// A session kept in this tab's `sessionStorage` when the user opted in ("stay signed in in
+/// this tab"): enough to sign in again after a reload, nothing more.
+#[derive(Debug)]
+pub struct Kept {
+    pub gitlab: String,
+    pub credential: KeptCredential,
+}
+
+#[derive(Debug)]
+pub enum KeptCredential {
+    Pat(Secret),
+    OAuth {
+        access: Secret,
+        refresh: Option<Secret>,
+        expires_at_ms: u64,
+        client_id: String,
+        redirect_uri: String,
+        scope: String,
+    },
+}
+
+impl Kept {
+    /// The stored text. It holds the secret: the caller wipes it once stored.
+    pub fn to_json(&self) -> String {
+        let mut w = ObjectWriter::with_capacity(512);
+        w.string("gitlab", &self.gitlab);
+        match &self.credential {
+            KeptCredential::Pat(token) => w.string("pat", token.expose()),
+            KeptCredential::OAuth {
+                access,
+                refresh,
+                expires_at_ms,
+                client_id,
+                redirect_uri,
+                scope,
+            } => {
+                w.string("access", access.expose());
+                if let Some(r) = refresh {
+                    w.string("refresh", r.expose());
+                }
+                w.literal("expires_at_ms", expires_at_ms);
+                w.string("client_id", client_id);
+                w.string("redirect_uri", redirect_uri);
+                w.string("scope", scope);
+            }
+        }
+        w.finish()
+    }
+
+    /// None for anything but a whole record: a damaged one just means signing in again.
+    pub fn from_json(text: &str) -> Option<Kept> {
+        let mut gitlab = None;
+        let mut pat = None;
+        let mut access = None;
+        let mut refresh = None;
+        let mut expires_at_ms = None;
+        let mut texts: [String; 3] = Default::default();
+        let mut r = Reader::new(text);
+        r.object(&mut |r, key| {
+            match key {
+                "gitlab" => gitlab = Some(r.string()?),
+                "pat" => pat = Some(Secret::new(r.string()?)),
+                "access" => access = Some(Secret::new(r.string()?)),
+                "refresh" => refresh = Some(Secret::new(r.string()?)),
+                "expires_at_ms" => expires_at_ms = Some(r.u64()?),
+                "client_id" => texts[0] = r.string()?,
+                "redirect_uri" => texts[1] = r.string()?,
+                "scope" => texts[2] = r.string()?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })
+        .ok()?;
+        r.end().ok()?;
+        let [client_id, redirect_uri, scope] = texts;
+        let credential = match (pat, access) {
+            (Some(pat), None) => KeptCredential::Pat(pat),
+            (None, Some(access)) if !client_id.is_empty() => KeptCredential::OAuth {
+                access,
+                refresh,
+                expires_at_ms: expires_at_ms?,
+                client_id,
+                redirect_uri,
+                scope,
+            },
+            _ => return None,
+        };
+        Some(Kept {
+            gitlab: gitlab?,
+            credential,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -474,5 +588,52 @@ mod tests {
         assert!(refresh_due(dies + 1.0, dies));
         assert_eq!(refresh_in_ms(now, dies), 7_200_000.0 - REFRESH_MARGIN_MS);
         assert_eq!(refresh_in_ms(dies, dies), 0.0);
+    }
+    #[test]
+    fn a_kept_session_round_trips_and_damage_means_none() {
+        let kept = Kept {
+            gitlab: "https://gitlab.example.com".into(),
+            credential: KeptCredential::OAuth {
+                access: Secret::new("s3cr3t-acc".into()),
+                refresh: Some(Secret::new("ref".into())),
+                expires_at_ms: 1_800_000_000_000,
+                client_id: "abc".into(),
+                redirect_uri: "https://a/".into(),
+                scope: "api".into(),
+            },
+        };
+        let text = kept.to_json();
+        let back = Kept::from_json(&text).unwrap();
+        assert_eq!(back.to_json(), text);
+        assert!(!format!("{back:?}").contains("s3cr3t"));
+        let pat = Kept {
+            gitlab: "https://g".into(),
+            credential: KeptCredential::Pat(Secret::new("glpat-x".into())),
+        };
+        let back = Kept::from_json(&pat.to_json()).unwrap();
+        assert!(matches!(back.credential, KeptCredential::Pat(ref t) if t.expose() == "glpat-x"));
+        for damaged in [
+            "",
+            "{}",
+            r#"{"gitlab":"https://g"}"#,
+            r#"{"gitlab":"https://g","pat":"a","access":"b","client_id":"c","expires_at_ms":1}"#,
+            r#"{"gitlab":"https://g","access":"b","client_id":"c"}"#,
+            r#"{"pat":"a"}"#,
+        ] {
+            assert!(Kept::from_json(damaged).is_none(), "{damaged}");
+        }
+    }
+    #[test]
+    fn token_errors_are_read_from_doorkeepers_body() {
+        assert_eq!(
+            token_error(
+                r#"{"error":"invalid_grant","error_description":"The provided authorization grant is invalid."}"#
+            ),
+            (
+                "invalid_grant".into(),
+                "The provided authorization grant is invalid.".into()
+            )
+        );
+        assert_eq!(token_error("<html>"), (String::new(), String::new()));
     }
 }
