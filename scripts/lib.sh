@@ -5,8 +5,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${TOKENWARDEN_TOOLS:-$HOME/.cache/tokenwarden-tools}"
 
-# The same PATH scripts/setup installs into: cargo-installed trunk and wasm-bindgen, npm binaryen.
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+# The same PATH scripts/setup installs into: cargo-installed trunk and wasm-bindgen (in
+# $CARGO_HOME/bin, ~/.cargo/bin unless CARGO_HOME says otherwise), npm binaryen.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 # Trunk would otherwise ask the network for a newer version of itself.
 export TRUNK_SKIP_VERSION_CHECK=true
 

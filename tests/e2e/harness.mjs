@@ -68,6 +68,7 @@ const NETWORK_NOISE = [/^Failed to load resource: /];
  * origin ({ url, status }).
  *
  * Options: `name` or `t` (for artifact names), `goto` (false: do not open the page), `prefix`,
+ * `siteDir` (serve this directory instead of dist/),
  * `allowConsoleErrors` (true: do not fail on console errors; panics still fail),
  * `secretsCheck` (false: skip the check, run after every test, that no secret the page handled
  * is left in storage, URLs, the console, the DOM or requests to other hosts),
@@ -84,7 +85,7 @@ export async function withApp(fixture, fn, options = {}) {
   let context;
   let page;
   try {
-    sim = await startSim({ fixture, prefix: options.prefix, args: options.simArgs });
+    sim = await startSim({ fixture, prefix: options.prefix, siteDir: options.siteDir, args: options.simArgs });
     const browser = await getBrowser();
     context = await browser.newContext(options.contextOptions);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sim.siteOrigin });

@@ -83,6 +83,27 @@ function requireDist() {
   }
 }
 
+/**
+ * The GitLab Pages layout of the release site (`scripts/pages --no-build`, the pages job's own
+ * steps after the build): dist/ copied into `out` (empty or new), config.json from `config`
+ * (`gitlab_url`, `oauth_client_id`), the policy written again and a .br and .gz beside every
+ * asset. Returns `out`.
+ */
+export function pagesLayout(out, config = {}) {
+  requireDist();
+  const env = { ...process.env };
+  delete env.TOKENWARDEN_GITLAB_URL;
+  delete env.TOKENWARDEN_OAUTH_CLIENT_ID;
+  if (config.gitlab_url) env.TOKENWARDEN_GITLAB_URL = config.gitlab_url;
+  if (config.oauth_client_id) env.TOKENWARDEN_OAUTH_CLIENT_ID = config.oauth_client_id;
+  execFileSync(path.join(ROOT, 'scripts', 'pages'), ['--no-build', '--from', DIST_DIR, out], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return out;
+}
+
 const liveSims = new Set();
 /** Kills every sim still running (a live child process would keep node from exiting). */
 export function killLiveSims() {
@@ -97,12 +118,13 @@ process.on('exit', killLiveSims);
  * @param {object} [options]
  * @param {string|object|null} [options.fixture] fixture name/path/object; null = the sim's demo data
  * @param {boolean} [options.site=true] also serve dist/ (under `prefix`, on its own port)
+ * @param {string} [options.siteDir] serve this directory instead of dist/
  * @param {string} [options.prefix='/tokenwarden/']
  * @param {string[]} [options.args] extra command-line arguments
  */
-export async function startSim({ fixture = null, site = true, prefix = SITE_PREFIX, args = [] } = {}) {
+export async function startSim({ fixture = null, site = true, siteDir, prefix = SITE_PREFIX, args = [] } = {}) {
   const bin = simBin();
-  if (site) requireDist();
+  if (site && !siteDir) requireDist();
   let fixtureData = fixtureObject(fixture);
   let fixtureDir;
   if (fixtureData) {
@@ -112,7 +134,7 @@ export async function startSim({ fixture = null, site = true, prefix = SITE_PREF
   // Port 0: the sim binds free ports itself and prints the addresses it got.
   const argv = ['--listen', '127.0.0.1:0'];
   if (fixtureDir) argv.push('--fixture', path.join(fixtureDir, 'fixture.json'));
-  if (site) argv.push('--site', DIST_DIR, '--site-listen', '127.0.0.1:0', '--site-prefix', prefix);
+  if (site) argv.push('--site', siteDir ?? DIST_DIR, '--site-listen', '127.0.0.1:0', '--site-prefix', prefix);
   argv.push(...args);
   try {
     return await launchSim(bin, argv, { site, fixtureDir, getFixture: () => fixtureData, setFixture: (f) => (fixtureData = f) });

@@ -1,5 +1,8 @@
 //! The static site listener (`--site`): serves a built app from a sub-path, the way GitLab Pages
 //! serves a project site, so the app runs on a different origin from the API and exercises CORS.
+//! Like Pages, it sends `file.br` or `file.gz` in place of `file` (with `file`'s type and a
+//! `Content-Encoding`) when the browser accepts that encoding and the copy exists, and answers
+//! 404 for anything that is not a file under the prefix.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -105,7 +108,7 @@ async fn serve(site: Arc<Site>, request: Request) -> Response {
 /// A router serving `dir` under `prefix` (already normalised).
 pub fn router(dir: PathBuf, prefix: String) -> Router {
     let site = Arc::new(Site {
-        files: ServeDir::new(&dir),
+        files: ServeDir::new(&dir).precompressed_br().precompressed_gzip(),
         dir,
         prefix,
     });

@@ -42,11 +42,15 @@ fn split(url: &str) -> (String, String) {
 }
 
 fn start_site(prefix: &str) -> Running {
+    start_site_in(site_dir(), prefix)
+}
+
+fn start_site_in(dir: PathBuf, prefix: &str) -> Running {
     gitlab_sim::spawn(gitlab_sim::Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         fixture: Some(fixture().to_string()),
         site: Some(gitlab_sim::SiteConfig {
-            dir: site_dir(),
+            dir,
             listen: "127.0.0.1:0".parse().unwrap(),
             prefix: prefix.to_owned(),
         }),
@@ -106,6 +110,74 @@ fn site_at_root_prefix() {
         get(&format!("{site}app_bg.wasm")).header("content-type"),
         Some("application/wasm")
     );
+}
+
+#[test]
+fn site_serves_precompressed_copies_to_browsers_that_accept_them() {
+    // A build with `.br` and `.gz` beside some files, as `site-tools finalise --compress` leaves
+    // it. The copies' contents are marked so the test sees which file was sent; the sim sends
+    // them as they are, as GitLab Pages does.
+    let dir = site_dir();
+    for (file, marked) in [
+        ("index.html", "index.html as brotli"),
+        ("app.js", "app.js as brotli"),
+        ("app_bg.wasm", "app_bg.wasm as brotli"),
+    ] {
+        std::fs::write(dir.join(format!("{file}.br")), marked).unwrap();
+    }
+    std::fs::write(dir.join("app.js.gz"), "app.js as gzip").unwrap();
+    let sim = start_site_in(dir, "/group/app/");
+    let site = sim.site_url.clone().unwrap();
+    let fetch = |path: &str, accept: Option<&str>| {
+        let request = at("GET", &format!("{site}{path}"));
+        match accept {
+            Some(accept) => request.header("Accept-Encoding", accept),
+            None => request,
+        }
+        .send()
+    };
+
+    let chromium = "gzip, deflate, br, zstd";
+    let js = fetch("app.js", Some(chromium));
+    assert_eq!(js.status, 200);
+    assert_eq!(js.body, "app.js as brotli");
+    assert_eq!(js.header("content-encoding"), Some("br"));
+    assert_eq!(js.header("content-type"), Some("text/javascript"));
+    assert_eq!(js.header("vary"), Some("accept-encoding"));
+    let wasm = fetch("app_bg.wasm", Some(chromium));
+    assert_eq!(wasm.body, "app_bg.wasm as brotli");
+    assert_eq!(wasm.header("content-encoding"), Some("br"));
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    // The directory's index too, at the prefix itself.
+    let index = fetch("", Some(chromium));
+    assert_eq!(index.body, "index.html as brotli");
+    assert_eq!(index.header("content-encoding"), Some("br"));
+    assert_eq!(index.header("content-type"), Some("text/html"));
+
+    let gz = fetch("app.js", Some("gzip"));
+    assert_eq!(gz.body, "app.js as gzip");
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gz.header("content-type"), Some("text/javascript"));
+    // The browser's preference decides between the two.
+    let preferred = fetch("app.js", Some("br;q=0.5, gzip"));
+    assert_eq!(preferred.header("content-encoding"), Some("gzip"));
+
+    // No copy in an accepted encoding, or no encoding accepted: the file itself, unencoded.
+    let wasm_gzip = fetch("app_bg.wasm", Some("gzip"));
+    assert_eq!(wasm_gzip.body, "\0asm\x01\0\0\0");
+    assert_eq!(wasm_gzip.header("content-encoding"), None);
+    assert_eq!(wasm_gzip.header("content-type"), Some("application/wasm"));
+    let css = fetch("style.css", Some(chromium));
+    assert_eq!(css.body, "body{}");
+    assert_eq!(css.header("content-encoding"), None);
+    let plain = fetch("app.js", None);
+    assert_eq!(plain.body, "export {};");
+    assert_eq!(plain.header("content-encoding"), None);
+    let identity = fetch("app.js", Some("identity"));
+    assert_eq!(identity.body, "export {};");
+
+    // Unknown files stay 404 whatever is accepted.
+    assert_eq!(fetch("missing.js", Some(chromium)).status, 404);
 }
 
 fn write_fixture() -> PathBuf {
