@@ -32,6 +32,8 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
     let shown = use_state(|| false);
     let copy = use_state(|| CopyState::Idle);
     let copied_once = use_state(|| false);
+    // Whether the clipboard (last we wrote it) holds the secret: a copied snippet replaces it.
+    let in_clipboard = use_state(|| false);
     let confirm_close = use_state(|| false);
 
     // Closing the tab or reloading while the secret is on screen asks first.
@@ -61,25 +63,31 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
     let r = &props.reveal;
     let meta = &r.created.meta;
     let copy_text = |what: &'static str, make: Rc<dyn Fn(&Reveal) -> String>| {
-        let (reveal, copy, copied_once, shown) = (
+        let (reveal, copy, copied_once, shown, in_clipboard) = (
             props.reveal.clone(),
             copy.clone(),
             copied_once.clone(),
             shown.clone(),
+            in_clipboard.clone(),
         );
         Callback::from(move |_: MouseEvent| {
-            let (reveal, copy, copied_once, shown, make) = (
+            let (reveal, copy, copied_once, shown, make, in_clipboard) = (
                 reveal.clone(),
                 copy.clone(),
                 copied_once.clone(),
                 shown.clone(),
                 make.clone(),
+                in_clipboard.clone(),
             );
             spawn_local(async move {
-                match clipboard::copy(&make(&reveal)).await {
+                let mut text = make(&reveal);
+                let copied = clipboard::copy(&text).await;
+                domain::secret::Zeroize::zeroize(&mut text);
+                match copied {
                     Ok(()) => {
                         copy.set(CopyState::Copied(what));
                         copied_once.set(true);
+                        in_clipboard.set(what == "token");
                     }
                     Err(_) => {
                         // Fall back to a selection the user can copy by hand.
@@ -201,7 +209,26 @@ pub fn RevealDialog(props: &RevealDialogProps) -> Html {
                     html! { <p class="copy-failed" role="alert" data-testid="close-warning">{ "You have not copied the token. Close anyway? It cannot be shown again." }</p> }
                 } else { html! {} }
             }
+            {
+                if *in_clipboard {
+                    html! { <p class="help" data-testid="clipboard-note">{ "The token is still in your clipboard, where other programs can read it. Paste it where it goes, then clear the clipboard." }</p> }
+                } else { html! {} }
+            }
             <div class="actions">
+                {
+                    if *in_clipboard {
+                        let on_close = props.on_close.clone();
+                        let clear = Callback::from(move |_: MouseEvent| {
+                            let on_close = on_close.clone();
+                            // Overwritten, not read: reading needs a permission prompt.
+                            spawn_local(async move {
+                                let _ = clipboard::copy("").await;
+                                on_close.emit(());
+                            });
+                        });
+                        html! { <button type="button" class="btn" onclick={clear} data-testid="reveal-close-clear">{ "Clear clipboard and close" }</button> }
+                    } else { html! {} }
+                }
                 <button type="button" class="btn" onclick={close.reform(|_| ())} data-testid="reveal-close">
                     { if *confirm_close { "Close without copying" } else { "Done" } }
                 </button>

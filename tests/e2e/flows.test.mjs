@@ -60,8 +60,11 @@ appTest('a maintainer creates, copies, rotates and revokes a project access toke
   assert.ok(snippets.some((s) => /git clone 'http:\/\/project_100_bot_[0-9a-f]+@/.test(s)), `git clone snippet: ${snippets.join('\n')}`);
   assert.ok(!snippets.join('\n').includes(copied), 'snippets stay masked while the secret is hidden');
 
-  await page.getByTestId('reveal-close').click();
+  // The copied secret is offered to be cleared from the clipboard on the way out.
+  assert.match(await page.getByTestId('clipboard-note').innerText(), /still in your clipboard/);
+  await page.getByTestId('reveal-close-clear').click();
   await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '', 'the clipboard no longer holds the secret');
   assert.ok(!(await page.content()).includes(copied), 'closing drops the secret from the page');
   await row(page, 'release-bot').waitFor();
   assert.match(await row(page, 'release-bot').innerText(), /api[\s\S]*read_repository[\s\S]*Maintainer[\s\S]*expires in 7 days/);

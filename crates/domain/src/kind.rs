@@ -538,4 +538,26 @@ mod tests {
             "https://gitlab.example.com/a%20b/%22x%22/-/settings/ci_cd"
         );
     }
+
+    #[test]
+    fn links_stay_on_the_signed_in_instance_whatever_gitlab_names_a_place() {
+        // Links are built from the signed-in address and the path, never from a `web_url`
+        // GitLab sent: a hostile path cannot make a `javascript:` or foreign link.
+        let base = "https://gitlab.example.com";
+        for hostile in [
+            "javascript:alert(1)",
+            "//evil.example/x",
+            "https://evil.example",
+            "../../evil",
+            "a/..%2f..%2fevil",
+            "x\u{0}y",
+        ] {
+            for kind in Kind::ALL {
+                let url = settings_url(base, kind, hostile);
+                // The authority ends at the first slash after it: the origin is the instance's.
+                assert!(url.starts_with("https://gitlab.example.com/"), "{url}");
+                assert!(!url.chars().any(|c| c.is_control() || c.is_whitespace()), "{url}");
+            }
+        }
+    }
 }
