@@ -94,9 +94,12 @@ pub fn ConnectPage() -> Html {
     let problem = use_state(|| None::<String>);
     // Effects run after the DOM is in place and listeners are attached: from here the form
     // works. The load benchmark reads this mark.
-    use_effect_with((), |_| {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-            let _ = p.mark(INTERACTIVE_MARK);
+    let loaded = ctx.settings != Settings::Loading;
+    use_effect_with(loaded, |loaded| {
+        if *loaded {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark(INTERACTIVE_MARK);
+            }
         }
     });
     // A return from GitLab, or a session this tab kept: picked up once, at start.
@@ -317,6 +320,15 @@ pub fn ConnectPage() -> Html {
         },
         _ => html! {},
     };
+    // The form waits for the site's settings (a same-origin file, read at once): it could
+    // otherwise change under the user's typing when they name the instance.
+    if !loaded {
+        return html! {
+            <section class="page page-narrow">
+                <h1>{ "Sign in to GitLab" }</h1>
+            </section>
+        };
+    }
     if let Phase::Working(what) = *phase {
         return html! {
             <section class="page page-narrow">
