@@ -1,7 +1,8 @@
 // The release site starts at all: served from a sub-path, every asset found relative to it,
 // the sign-in form shown, nothing logged as an error. Also checks the harness's sim controls.
 import assert from 'node:assert/strict';
-import { appTest, loadFixture, startSim } from './harness.mjs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appTest, getBrowser, loadFixture, startSim } from './harness.mjs';
 import { test } from 'node:test';
 
 appTest('the page loads from a sub-path and shows the sign-in form', 'basic', async ({ page, sim, network }) => {
@@ -32,6 +33,68 @@ test('gitlab-sim: a reset replaces who the tokens belong to', { timeout: 30_000 
     assert.equal(sim.tokenFor('alice'), fresh);
     assert.equal((await sim.api('GET', '/user', { token: fresh })).body.username, 'alice');
   } finally {
+    await sim.stop();
+  }
+});
+
+test('gitlab-sim: the OAuth consent page sends a code to the site; pages cannot use the test hooks', { timeout: 60_000 }, async () => {
+  const sim = await startSim({ fixture: 'basic' });
+  const context = await (await getBrowser()).newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(sim.siteUrl);
+    // A page on another origin: a plain POST is refused and unreadable, a custom header needs a
+    // preflight the hooks never grant.
+    const tries = await page.evaluate(async (api) => {
+      const out = [];
+      for (const headers of [{}, { 'X-Sim-Control': 'a-guess' }]) {
+        try {
+          out.push((await fetch(`${api}/-/sim/reset`, { method: 'POST', headers, body: '{}' })).status);
+        } catch (err) {
+          out.push(err.name);
+        }
+      }
+      return out;
+    }, sim.apiUrl);
+    assert.deepEqual(tries, ['TypeError', 'TypeError']);
+    const alice = sim.tokenFor('alice');
+    assert.equal((await sim.api('GET', '/user', { token: alice })).status, 200, 'the fixture is untouched');
+
+    // The registered redirect URI is `{site}`: the page this sim serves.
+    const verifier = randomBytes(48).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = new URLSearchParams({
+      client_id: 'tokenwarden-e2e',
+      redirect_uri: sim.siteUrl,
+      response_type: 'code',
+      state: 'e2e-state',
+      scope: 'api',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    await page.goto(`${sim.apiUrl}/oauth/authorize?${query}`);
+    await Promise.all([
+      page.waitForURL((url) => url.href.startsWith(`${sim.siteUrl}?`)),
+      page.getByTestId('approve-alice').click(),
+    ]);
+    const back = new URL(page.url()).searchParams;
+    assert.equal(back.get('state'), 'e2e-state');
+    const res = await fetch(`${sim.apiUrl}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        client_id: 'tokenwarden-e2e',
+        grant_type: 'authorization_code',
+        code: back.get('code'),
+        redirect_uri: sim.siteUrl,
+        code_verifier: verifier,
+      }),
+    });
+    assert.equal(res.status, 200);
+    const { access_token: accessToken } = await res.json();
+    const me = await fetch(`${sim.apiUrl}/api/v4/user`, { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal((await me.json()).username, 'alice');
+  } finally {
+    await context.close();
     await sim.stop();
   }
 });

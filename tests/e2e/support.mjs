@@ -150,6 +150,7 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
   const lines = [];
   let apiUrl;
   let siteUrl;
+  let controlSecret;
   let exited = null;
   const exitedPromise = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
@@ -181,6 +182,8 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
       if (listening) apiUrl = listening[1].replace(/\/$/, '');
       const siteAt = line.match(/site at (http:\/\/\S+)/);
       if (siteAt) siteUrl = siteAt[1];
+      const hooks = line.match(/need the header X-Sim-Control: (\S+)/);
+      if (hooks) controlSecret = hooks[1];
     };
     for (const stream of [child.stdout, child.stderr]) {
       let partial = '';
@@ -194,11 +197,23 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
     child.once('error', (err) => finish(`could not start ${bin}: ${err.message}`));
     exitedPromise.then(({ code, signal }) => finish(`gitlab-sim exited early (code ${code}, signal ${signal})`));
     const timer = setTimeout(() => finish(`gitlab-sim did not say it was listening within ${SIM_START_TIMEOUT_MS} ms`), SIM_START_TIMEOUT_MS);
-    // Ready once both addresses are known and the start-up lines (sign-in tokens) have stopped.
+    // Ready once both addresses and the hooks' secret are known and the start-up lines (sign-in
+    // tokens) have stopped.
     const poll = setInterval(() => {
-      if (apiUrl && (siteUrl || !site) && Date.now() - lastOutput > 100) finish();
+      if (apiUrl && controlSecret && (siteUrl || !site) && Date.now() - lastOutput > 100) finish();
     }, 20);
   });
+
+  /** A request to one of the sim's test hooks (/-/sim/*), which need the run's secret. */
+  function hook(method, route, body) {
+    const headers = { 'x-sim-control': controlSecret };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${apiUrl}/-/sim/${route}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
 
   function makeSim() {
     const sim = {
@@ -230,38 +245,35 @@ function launchSim(bin, argv, { site, fixtureDir, getFixture, setFixture }) {
         if (!token) throw new Error(`no token for user '${username}' in the fixture or the sim's output`);
         return token;
       },
+      /** The secret the sim printed for its test hooks (the X-Sim-Control header). */
+      controlSecret,
       /** Replaces all the sim's state with a fixture (name, path or object). */
       async reset(fixture) {
         const data = fixtureObject(fixture);
-        const res = await fetch(`${apiUrl}/-/sim/reset`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(data),
-        });
+        const res = await hook('POST', 'reset', data);
         if (res.status !== 204) throw new Error(`POST /-/sim/reset: ${res.status} ${await res.text()}`);
         setFixture(data);
       },
       /** Sets the sim's seeded fault model (POST /-/sim/chaos); `{}` turns it off. */
       async chaos(settings) {
-        const res = await fetch(`${apiUrl}/-/sim/chaos`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(settings),
-        });
+        const res = await hook('POST', 'chaos', settings);
         if (res.status !== 204) throw new Error(`POST /-/sim/chaos: ${res.status} ${await res.text()}`);
       },
       /** What the fault model injected so far. */
       async chaosStats() {
-        return (await (await fetch(`${apiUrl}/-/sim/chaos`)).json()).stats;
+        const res = await hook('GET', 'chaos');
+        if (!res.ok) throw new Error(`GET /-/sim/chaos: ${res.status} ${await res.text()}`);
+        return (await res.json()).stats;
       },
       /** Injects failures (body as the sim defines it for POST /-/sim/faults). */
       async faults(spec) {
-        const res = await fetch(`${apiUrl}/-/sim/faults`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(spec),
-        });
+        const res = await hook('POST', 'faults', spec);
         if (!res.ok) throw new Error(`POST /-/sim/faults: ${res.status} ${await res.text()}`);
+      },
+      /** Moves the sim's clock `seconds` ahead (POST /-/sim/clock); negative moves it back. */
+      async advanceClock(seconds) {
+        const res = await hook('POST', 'clock', { advance_seconds: seconds });
+        if (res.status !== 204) throw new Error(`POST /-/sim/clock: ${res.status} ${await res.text()}`);
       },
       /**
        * Calls the sim's REST API directly (to check state behind the page's back).

@@ -2,7 +2,7 @@
 fresh copy of the fixture before every test.
 
 `./scripts/test python` starts gitlab-sim with `fixture.json` and passes its address in
-`TOKENWARDEN_SIM_URL`. The tests drive python-gitlab's own managers, unchanged, the way a user's
+`TOKENWARDEN_SIM_URL` and the secret its test hooks need in `TOKENWARDEN_SIM_CONTROL`. The tests drive python-gitlab's own managers, unchanged, the way a user's
 script would, and expect GitLab's answers: paths, parameters, permissions, status codes, error
 bodies and pagination headers.
 """
@@ -62,18 +62,27 @@ def sim_url():
     return url.rstrip("/")
 
 
+def control_secret():
+    secret = os.environ.get("TOKENWARDEN_SIM_CONTROL")
+    if not secret:
+        raise RuntimeError(
+            "TOKENWARDEN_SIM_CONTROL is not set: run these through ./scripts/test python"
+        )
+    return secret
+
+
 def client(token):
     """A python-gitlab client signed in with `token`, as a script would make one."""
     return gitlab.Gitlab(sim_url(), private_token=token, retry_transient_errors=False)
 
 
 def sim_control(route, body=b""):
-    """POST to one of the sim's own routes (`reset`, `faults`), which answer 204."""
+    """POST to one of the sim's own routes (`reset`, `faults`, `clock`), which answer 204."""
     request = urllib.request.Request(
         f"{sim_url()}/-/sim/{route}",
         data=body,
         method="POST",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "X-Sim-Control": control_secret()},
     )
     with urllib.request.urlopen(request) as response:
         if response.status != 204:

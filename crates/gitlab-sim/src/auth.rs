@@ -1,6 +1,9 @@
-//! Who is calling: GitLab's API guard for personal (and project) access tokens.
+//! Who is calling: GitLab's API guard for OAuth access tokens and personal (and project) access
+//! tokens.
 //!
-//! The order of checks matters because each failure has its own body: an unknown token is
+//! A bearer token (or `access_token` parameter) is first looked up as an OAuth access token, as
+//! GitLab's `AuthFinders#access_token` does; anything else goes on to the personal access token
+//! lookup. The order of checks matters because each failure has its own body: an unknown token is
 //! `401 Unauthorized`; a known but expired or revoked one gets the OAuth guard's `invalid_token`
 //! answer; a valid one is marked as used; only then are the endpoint's scopes checked (403).
 
@@ -55,7 +58,59 @@ impl Scopes {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: User,
+    /// The personal access token's id, or the OAuth access token's when `oauth` is set.
     pub token_id: u64,
+    /// Signed in with an OAuth access token rather than a personal access token.
+    pub oauth: bool,
+}
+
+impl Caller {
+    /// `PersonalAccessTokens::SelfInformation`'s `before` check: its routes refuse any other
+    /// kind of token with `400 Bad request - This endpoint requires token type to be a personal
+    /// access token`.
+    pub fn require_personal_token(&self) -> ApiResult<()> {
+        if self.oauth {
+            Err(ApiError::BadRequest(
+                "This endpoint requires token type to be a personal access token".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The OAuth side of the guard (`find_oauth_access_token` + `validate_and_save_access_token!`):
+/// `None` when `value` is no OAuth access token, so the personal-token lookup runs instead.
+/// Using a refreshed token retires the pair it replaced; expiry, then revocation, then scopes
+/// are checked as for personal tokens. OAuth tokens keep no usage record.
+pub fn authenticate_oauth(
+    state: &mut SimState,
+    value: &str,
+    method: &Method,
+    scopes: Scopes,
+) -> Option<ApiResult<Option<Caller>>> {
+    let id = state.oauth.token_by_value(value)?.id;
+    let now = state.now();
+    state.oauth.retire_previous(id, now);
+    let token = state.oauth.tokens.iter().find(|t| t.id == id)?.clone();
+    let result = if token.expired(now) {
+        Err(ApiError::TokenExpired)
+    } else if token.revoked(now) {
+        Err(ApiError::TokenRevoked)
+    } else {
+        match state.user(token.user_id).cloned() {
+            None => Err(ApiError::Unauthorized),
+            Some(_) if !scopes.allows(&token.scopes, method) => {
+                Err(ApiError::InsufficientScope(scopes.registered().to_owned()))
+            }
+            Some(user) => Ok(Some(Caller {
+                user,
+                token_id: id,
+                oauth: true,
+            })),
+        }
+    };
+    Some(result)
 }
 
 /// The token a request carries, in GitLab's order: `private_token` parameter, `PRIVATE-TOKEN`
@@ -189,7 +244,11 @@ pub fn authenticate(
     if !scopes.allows(&token.scopes, method) {
         return Err(ApiError::InsufficientScope(scopes.registered().to_owned()));
     }
-    Ok(Some(Caller { user, token_id }))
+    Ok(Some(Caller {
+        user,
+        token_id,
+        oauth: false,
+    }))
 }
 
 /// `authenticate!`: anonymous callers are refused.

@@ -14,7 +14,7 @@ use crate::state::{
     access, DeployKey, DeployKeyLink, DeployToken, FeatureAccess, Group, Member, Project, Resource,
     SimState, Token, Trigger, User, Visibility, PERSONAL_SCOPES, RESOURCE_BOT_SCOPES,
 };
-use crate::{secrets, sshkey};
+use crate::{oauth, secrets, sshkey};
 
 /// `DeployToken::AVAILABLE_SCOPES`.
 pub const DEPLOY_TOKEN_SCOPES: [&str; 7] = [
@@ -45,6 +45,47 @@ struct FixtureFile {
     groups: Vec<FixtureGroup>,
     #[serde(default)]
     projects: Vec<FixtureProject>,
+    #[serde(default)]
+    applications: Vec<FixtureApplication>,
+}
+
+/// An OAuth application, in the shape of GitLab's `POST /applications` parameters.
+#[derive(Debug, Deserialize)]
+struct FixtureApplication {
+    /// The client id (`application_id` in GitLab's answers).
+    uid: String,
+    name: Option<String>,
+    /// Needed by confidential applications only.
+    secret: Option<String>,
+    /// One URI, several separated by whitespace (GitLab keeps one per line), or a list.
+    redirect_uri: Words,
+    /// Space-separated, as GitLab takes them, or a list.
+    scopes: Words,
+    /// GitLab's default for new applications is confidential.
+    #[serde(default = "default_true")]
+    confidential: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A whitespace-separated string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Words {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Words {
+    fn split(&self) -> Vec<String> {
+        let parts: Vec<&str> = match self {
+            Words::One(text) => text.split_whitespace().collect(),
+            Words::Many(items) => items.iter().flat_map(|i| i.split_whitespace()).collect(),
+        };
+        parts.into_iter().map(str::to_owned).collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -722,6 +763,8 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         deploy_key_links: Vec::new(),
         triggers: Vec::new(),
         faults: Vec::new(),
+        oauth: Default::default(),
+        clock_offset: Duration::zero(),
         next_user_id: 0,
         next_token_id,
         next_deploy_token_id: 1,
@@ -805,6 +848,8 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
         }
     }
 
+    load_applications(&mut state, &file.applications)?;
+
     // A group is at least as visible as anything inside it (GitLab refuses the opposite), so a
     // fixture that leaves it out gets the most visible project or subgroup below it.
     for (group_id, explicit) in explicit_visibility {
@@ -851,9 +896,118 @@ pub fn load(json: &str) -> Result<SimState, FixtureError> {
     Ok(state)
 }
 
+/// Checks and stores the OAuth applications. Redirect URIs must be what Doorkeeper accepts
+/// (absolute, no fragment, a host for HTTP(S), not a `javascript:`/`data:`/`vbscript:` URI, as
+/// GitLab's `forbid_redirect_uri` says); `{site}` stands for the site listener's URL.
+fn load_applications(
+    state: &mut SimState,
+    applications: &[FixtureApplication],
+) -> Result<(), FixtureError> {
+    let mut uids = HashSet::new();
+    for a in applications {
+        let owner = format!("application {:?}", a.uid);
+        if a.uid.is_empty() || a.uid.contains(char::is_whitespace) {
+            return fail("applications: uid must be non-empty and without spaces");
+        }
+        if !uids.insert(a.uid.clone()) {
+            return fail(format!("{owner}: uid is used twice"));
+        }
+        let redirect_uris = a.redirect_uri.split();
+        if redirect_uris.is_empty() {
+            return fail(format!("{owner}: redirect_uri is empty"));
+        }
+        for uri in &redirect_uris {
+            let concrete = uri.replace(oauth::SITE_PLACEHOLDER, "http://127.0.0.1/");
+            let scheme = concrete
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !oauth::uri::valid(&concrete)
+                || matches!(scheme.as_str(), "javascript" | "data" | "vbscript")
+            {
+                return fail(format!(
+                    "{owner}: redirect_uri {uri:?} must be an absolute URI without a fragment \
+                     (or {{site}} for the site listener's URL)"
+                ));
+            }
+        }
+        let scopes = a.scopes.split();
+        if scopes.is_empty() {
+            return fail(format!("{owner}: scopes is empty"));
+        }
+        if let Some(bad) = scopes.iter().find(|s| !oauth::known_scope(s)) {
+            return fail(format!("{owner}: scope {bad:?} is not an OAuth scope"));
+        }
+        let secret = a.secret.clone().filter(|s| !s.is_empty());
+        if a.confidential && secret.is_none() {
+            return fail(format!(
+                "{owner}: a confidential application needs a secret (or set \"confidential\": false)"
+            ));
+        }
+        state.oauth.applications.push(oauth::Application {
+            uid: a.uid.clone(),
+            name: a.name.clone().unwrap_or_else(|| a.uid.clone()),
+            secret,
+            redirect_uris,
+            scopes,
+            confidential: a.confidential,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applications_take_strings_or_lists() {
+        let state = load(
+            r#"{"applications": [
+                {"uid": "a", "redirect_uri": "https://a.example/cb\nhttp://127.0.0.1/cb",
+                 "scopes": "api read_user", "confidential": false},
+                {"uid": "b", "name": "B", "redirect_uri": ["{site}", "{site}callback"],
+                 "scopes": ["read_api"], "secret": "s3cret"}]}"#,
+        )
+        .unwrap();
+        let a = &state.oauth.applications[0];
+        assert_eq!(
+            a.redirect_uris,
+            ["https://a.example/cb", "http://127.0.0.1/cb"]
+        );
+        assert_eq!(a.scopes, ["api", "read_user"]);
+        assert!(!a.confidential && a.secret.is_none());
+        let b = &state.oauth.applications[1];
+        assert!(b.confidential);
+        assert_eq!(
+            b.redirect_uris(Some("http://127.0.0.1:9/app/")),
+            ["http://127.0.0.1:9/app/", "http://127.0.0.1:9/app/callback"]
+        );
+        assert!(b.redirect_uris(None).is_empty());
+    }
+
+    #[test]
+    fn bad_applications_are_refused() {
+        let one = |app: &str| load(&format!(r#"{{"applications": [{app}]}}"#)).unwrap_err();
+        let err =
+            one(r#"{"uid": "a", "redirect_uri": "/cb", "scopes": "api", "confidential": false}"#);
+        assert!(err.0.contains("redirect_uri"), "{err}");
+        let err = one(
+            r#"{"uid": "a", "redirect_uri": "javascript://x/alert(1)", "scopes": "api", "confidential": false}"#,
+        );
+        assert!(err.0.contains("redirect_uri"), "{err}");
+        let err = one(
+            r#"{"uid": "a", "redirect_uri": "https://a/cb#x", "scopes": "api", "confidential": false}"#,
+        );
+        assert!(err.0.contains("redirect_uri"), "{err}");
+        let err = one(
+            r#"{"uid": "a", "redirect_uri": "https://a/cb", "scopes": "everything", "confidential": false}"#,
+        );
+        assert!(err.0.contains("\"everything\""), "{err}");
+        let err = one(r#"{"uid": "a", "redirect_uri": "https://a/cb", "scopes": "api"}"#);
+        assert!(err.0.contains("secret"), "{err}");
+    }
 
     #[test]
     fn demo_fixture_loads() {
@@ -878,6 +1032,9 @@ mod tests {
             state.registry_host.as_deref(),
             Some("registry.localhost:5050")
         );
+        let app = state.oauth.application("tokenwarden-demo").unwrap();
+        assert!(!app.confidential);
+        assert_eq!(app.redirect_uris, ["{site}"]);
     }
 
     #[test]

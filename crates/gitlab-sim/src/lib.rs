@@ -15,6 +15,7 @@ pub mod entities;
 pub mod errors;
 mod faults;
 pub mod fixture;
+pub mod oauth;
 pub mod pagination;
 pub mod params;
 pub mod routes;
@@ -43,6 +44,8 @@ pub struct Config {
     pub site: Option<SiteConfig>,
     /// The seeded fault model, off by default.
     pub chaos: chaos::ChaosConfig,
+    /// What the `X-Sim-Control` header must carry on `/-/sim/*`; `None` picks a random one.
+    pub control_secret: Option<String>,
 }
 
 /// The static site served next to the API (`--site`).
@@ -60,6 +63,8 @@ pub enum StartError {
     Io(std::io::Error),
     Fixture(FixtureError),
     Site(String),
+    /// A setting that cannot be used, such as an empty control secret.
+    Config(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -68,6 +73,7 @@ impl std::fmt::Display for StartError {
             StartError::Io(e) => write!(f, "{e}"),
             StartError::Fixture(e) => write!(f, "{e}"),
             StartError::Site(e) => write!(f, "{e}"),
+            StartError::Config(e) => write!(f, "{e}"),
         }
     }
 }
@@ -111,11 +117,25 @@ impl Sim {
         };
         let api = TcpListener::bind(config.listen).await?;
         let api_addr = api.local_addr()?;
+        let control_secret = match config.control_secret {
+            Some(secret) if secret.is_empty() || !secret.bytes().all(|b| b.is_ascii_graphic()) => {
+                return Err(StartError::Config(
+                    "the control secret must be printable ASCII without spaces".into(),
+                ))
+            }
+            Some(secret) => secret,
+            None => secrets::random_hex32(),
+        };
+        let site_url = site
+            .as_ref()
+            .map(|(_, addr, site)| format!("http://{addr}{}", site.prefix));
         let app = server::App {
             state: Arc::new(Mutex::new(state)),
             urls: Arc::new(entities::Urls::new(&format!("http://{api_addr}"))),
             initial_fixture: Arc::new(fixture_json),
             chaos: Arc::new(Mutex::new(chaos::Chaos::new(config.chaos))),
+            control_secret: Arc::new(control_secret),
+            site_url: Arc::new(site_url),
         };
         Ok(Sim {
             app,
@@ -140,18 +160,26 @@ impl Sim {
 
     /// `http://SITEADDR/PREFIX/`.
     pub fn site_url(&self) -> Option<String> {
-        self.site
-            .as_ref()
-            .map(|(_, addr, site)| format!("http://{addr}{}", site.prefix))
+        self.app.site_url.as_ref().clone()
     }
 
-    /// The lines the binary prints once ready: where it listens, then one sign-in line per
-    /// fixture user holding an active personal access token.
+    /// What the `X-Sim-Control` header must carry on the test hooks.
+    pub fn control_secret(&self) -> &str {
+        &self.app.control_secret
+    }
+
+    /// The lines the binary prints once ready: where it listens, the test hooks' header, then
+    /// one sign-in line per fixture user holding an active personal access token.
     pub fn banner(&self) -> Vec<String> {
         let mut lines = vec![format!("gitlab-sim listening on {}", self.base_url())];
         if let Some(url) = self.site_url() {
             lines.push(format!("site at {url}"));
         }
+        lines.push(format!(
+            "test hooks under /-/sim/ need the header {}: {}",
+            server::CONTROL_HEADER,
+            self.control_secret()
+        ));
         lines.extend(sign_in_lines(&self.app.lock()));
         lines
     }
@@ -246,6 +274,8 @@ pub struct Running {
     pub base_url: String,
     pub site_addr: Option<SocketAddr>,
     pub site_url: Option<String>,
+    /// What the `X-Sim-Control` header must carry on `/-/sim/*`.
+    pub control_secret: String,
     pub banner: Vec<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -289,6 +319,7 @@ pub fn spawn(config: Config) -> Result<Running, StartError> {
                     base_url: sim.base_url(),
                     site_addr: sim.site_addr(),
                     site_url: sim.site_url(),
+                    control_secret: sim.control_secret().to_owned(),
                     banner: sim.banner(),
                     stop: Some(stop_tx),
                 };

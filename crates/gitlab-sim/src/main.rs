@@ -54,7 +54,14 @@ struct Cli {
     /// Seed for the fault model: the same seed and request order replay the same faults.
     #[arg(long, value_name = "N", default_value_t = 0)]
     chaos_seed: u64,
+    /// Secret the X-Sim-Control header must carry on the /-/sim/ test hooks (also read from
+    /// GITLAB_SIM_CONTROL_SECRET); random for each run when not given, and printed at start-up.
+    #[arg(long, value_name = "S")]
+    control_secret: Option<String>,
 }
+
+/// Where the control secret may come from besides `--control-secret`.
+const CONTROL_SECRET_ENV: &str = "GITLAB_SIM_CONTROL_SECRET";
 
 fn parse_latency(text: &str) -> Result<(u64, u64), String> {
     let number = |s: &str| {
@@ -96,8 +103,13 @@ async fn main() -> ExitCode {
         eprintln!("gitlab-sim: {e}");
         return ExitCode::FAILURE;
     }
+    let control_secret = cli
+        .control_secret
+        .clone()
+        .or_else(|| std::env::var(CONTROL_SECRET_ENV).ok());
     let config = Config {
         chaos,
+        control_secret,
         listen: cli.listen,
         fixture,
         site: cli.site.map(|dir| SiteConfig {

@@ -54,6 +54,13 @@ pub fn random_hex32() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `SecureRandom.hex(32)`: how Doorkeeper, with GitLab's `default_generator_method :hex`, makes
+/// authorization codes, access tokens and refresh tokens.
+pub fn random_hex64() -> String {
+    let bytes: [u8; 32] = random_bytes();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A stable 32-hex-digit string derived from `seed`, so fixture bots keep their usernames
 /// across restarts (FNV-1a, widened by re-hashing).
 pub fn stable_hex32(seed: &str) -> String {
@@ -103,5 +110,6 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(random_hex32().len(), 32);
+        assert_eq!(random_hex64().len(), 64);
     }
 }

@@ -1,5 +1,6 @@
 //! The API listener: one entry point that applies injected faults, CORS, body parsing and the
-//! route table, plus the sim's own control routes under `/-/sim/`.
+//! route table, GitLab's OAuth routes under `/oauth/`, plus the sim's own control routes under
+//! `/-/sim/`, which answer only requests carrying the run's control secret.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -14,10 +15,16 @@ use serde_json::{json, Map, Value};
 use crate::chaos::{self, After, Before, Canned, Chaos, ChaosConfig};
 use crate::entities::Urls;
 use crate::errors::{json_response, ApiError};
+use crate::oauth::{self, CorsRule};
 use crate::params::{parse_form, Params};
 use crate::routes::{self, Ctx, Reply, Resolved};
 use crate::state::SimState;
 use crate::{cors, faults, fixture, secrets};
+
+/// The header that must carry the control secret on every `/-/sim/*` request. A web page cannot
+/// add it to a cross-origin request without a CORS preflight, and those routes never answer
+/// one, so a page open in the same browser cannot reset or rewire the sim.
+pub const CONTROL_HEADER: &str = "X-Sim-Control";
 
 /// Largest request body read; GitLab's token endpoints take a few hundred bytes.
 const BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -31,6 +38,10 @@ pub struct App {
     pub initial_fixture: Arc<String>,
     /// The seeded fault model; survives `/-/sim/reset`.
     pub chaos: Arc<Mutex<Chaos>>,
+    /// What [`CONTROL_HEADER`] must carry.
+    pub control_secret: Arc<String>,
+    /// The site listener's URL, which `{site}` in an OAuth redirect URI stands for.
+    pub site_url: Arc<Option<String>>,
 }
 
 impl App {
@@ -74,16 +85,21 @@ async fn entry(
     let headers = parts.headers;
 
     if let Some(control) = path.strip_prefix("/-/sim/") {
-        // Permissive CORS lets browser-driven test scripts reset the sim too.
-        if cors::is_preflight(&method, &headers) {
-            return cors::preflight(&headers);
+        // No CORS here at all: a preflight (which cannot carry the header) is refused like
+        // anything else without the secret.
+        if !control_allowed(&app.control_secret, &headers) {
+            return text(
+                StatusCode::FORBIDDEN,
+                "403 Forbidden - gitlab-sim's test hooks need the X-Sim-Control header with the \
+                 secret the sim printed at start-up (or was given with --control-secret)\n",
+            );
         }
-        let mut response = sim_control(&app, &method, control, &bytes);
-        cors::decorate(&mut response, &headers);
-        return response;
+        return sim_control(&app, &method, control, &bytes);
     }
 
     let is_api = path == "/api" || path.starts_with("/api/");
+    let is_oauth = path == "/oauth" || path.starts_with("/oauth/");
+    let oauth_cors = CorsRule::for_path(&path);
     let preflight = cors::is_preflight(&method, &headers);
     let chaos_on = is_api && !preflight && !app.chaos().config().is_off();
     if chaos_on {
@@ -118,6 +134,31 @@ async fn entry(
             if fault.cors && is_api {
                 cors::decorate(&mut response, &headers);
             }
+            if fault.cors && is_oauth {
+                CorsRule::decorate(oauth_cors, &mut response, &headers);
+            }
+            return response;
+        }
+        if is_oauth {
+            // rack-cors answers every preflight itself, with headers only where a rule allows.
+            if preflight {
+                return CorsRule::preflight(oauth_cors, &headers);
+            }
+            let mut response = oauth::handle(
+                &mut state,
+                &method,
+                &path,
+                parts.uri.query(),
+                &headers,
+                &bytes,
+                app.site_url.as_deref(),
+            );
+            add_request_id(&mut response);
+            response.headers_mut().insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            CorsRule::decorate(oauth_cors, &mut response, &headers);
             return response;
         }
         if !is_api {
@@ -138,10 +179,7 @@ async fn entry(
             &peer.ip().to_string(),
         )
     };
-    response.headers_mut().insert(
-        HeaderName::from_static("x-request-id"),
-        HeaderValue::from_str(&secrets::request_id()).unwrap_or(HeaderValue::from_static("0")),
-    );
+    add_request_id(&mut response);
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("max-age=0, private, must-revalidate"),
@@ -173,6 +211,27 @@ async fn entry(
         }
     }
     response
+}
+
+fn add_request_id(response: &mut Response) {
+    response.headers_mut().insert(
+        HeaderName::from_static("x-request-id"),
+        HeaderValue::from_str(&secrets::request_id()).unwrap_or(HeaderValue::from_static("0")),
+    );
+}
+
+/// Whether the request carries the control secret (compared without an early exit).
+fn control_allowed(secret: &str, headers: &HeaderMap) -> bool {
+    let Some(given) = headers.get(CONTROL_HEADER).map(HeaderValue::as_bytes) else {
+        return false;
+    };
+    let wanted = secret.as_bytes();
+    given.len() == wanted.len()
+        && given
+            .iter()
+            .zip(wanted)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// Grape's body parsing: JSON unless the request says form data; other types are refused.
@@ -302,7 +361,16 @@ fn reply_response(reply: Reply) -> Response {
     response
 }
 
-/// `/-/sim/reset` and `/-/sim/faults`.
+/// The most `POST /-/sim/clock` may move the clock in one go or in total: a century.
+const MAX_CLOCK_OFFSET_SECONDS: i64 = 100 * 366 * 24 * 3600;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockChange {
+    advance_seconds: i64,
+}
+
+/// `/-/sim/reset`, `/-/sim/faults`, `/-/sim/chaos` and `/-/sim/clock`.
 fn sim_control(app: &App, method: &Method, route: &str, body: &[u8]) -> Response {
     let bad =
         |message: String| json_response(StatusCode::BAD_REQUEST, &json!({"message": message}));
@@ -353,10 +421,43 @@ fn sim_control(app: &App, method: &Method, route: &str, body: &[u8]) -> Response
             app.lock().faults.clear();
             StatusCode::NO_CONTENT.into_response()
         }
-        ("OPTIONS", _) => StatusCode::NO_CONTENT.into_response(),
+        ("GET", "clock") => {
+            let state = app.lock();
+            json_response(
+                StatusCode::OK,
+                &json!({
+                    "now": state.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    "offset_seconds": state.clock_offset.num_seconds(),
+                }),
+            )
+        }
+        ("POST", "clock") => match serde_json::from_slice::<ClockChange>(body) {
+            Ok(change) => {
+                let mut state = app.lock();
+                let total = state
+                    .clock_offset
+                    .num_seconds()
+                    .checked_add(change.advance_seconds);
+                match total {
+                    Some(total) if total.abs() <= MAX_CLOCK_OFFSET_SECONDS => {
+                        state.clock_offset = chrono::Duration::seconds(total);
+                        StatusCode::NO_CONTENT.into_response()
+                    }
+                    _ => bad("invalid clock change: the clock may move at most 100 years".into()),
+                }
+            }
+            Err(e) => bad(format!(
+                "invalid clock change: {e} (send {{\"advance_seconds\": N}})"
+            )),
+        },
+        ("DELETE", "clock") => {
+            app.lock().clock_offset = chrono::Duration::zero();
+            StatusCode::NO_CONTENT.into_response()
+        }
         _ => json_response(
             StatusCode::NOT_FOUND,
-            &json!({"message": "unknown sim control route; see /-/sim/reset and /-/sim/faults"}),
+            &json!({"message": "unknown sim control route; see /-/sim/reset, /-/sim/faults, \
+                                /-/sim/chaos and /-/sim/clock"}),
         ),
     }
 }

@@ -4,7 +4,7 @@
 //! and obviously consistent beats concurrent. Handlers lock, compute, and unlock without
 //! awaiting in between.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 /// GitLab's role levels (`Gitlab::Access`).
 pub mod access {
@@ -391,6 +391,10 @@ pub struct SimState {
     pub deploy_key_links: Vec<DeployKeyLink>,
     pub triggers: Vec<Trigger>,
     pub faults: Vec<Fault>,
+    /// OAuth applications, the codes they were granted and the tokens issued to them.
+    pub oauth: crate::oauth::OauthState,
+    /// How far `POST /-/sim/clock` moved the clock ahead of real time; zero after a reset.
+    pub clock_offset: Duration,
     pub next_user_id: u64,
     pub next_token_id: u64,
     pub next_deploy_token_id: u64,
@@ -399,18 +403,20 @@ pub struct SimState {
 }
 
 impl SimState {
+    /// The sim clock's date (see [`now`](SimState::now)).
     pub fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| Utc::now().date_naive())
+        self.now().date_naive()
     }
 
     /// The sim's clock: the pinned date with the real time of day, so timestamps it writes stay
-    /// on the fixture's day.
+    /// on the fixture's day, plus however far `POST /-/sim/clock` moved it.
     pub fn now(&self) -> DateTime<Utc> {
         let real = Utc::now();
-        match self.fixed_today {
+        let base = match self.fixed_today {
             Some(day) => day.and_time(real.time()).and_utc(),
             None => real,
-        }
+        };
+        base + self.clock_offset
     }
 
     /// `major.minor` of the version the instance reports; one the sim cannot read counts as the

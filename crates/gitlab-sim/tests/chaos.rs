@@ -7,7 +7,7 @@ use serde_json::json;
 use std::time::Instant;
 
 fn chaos(sim: &Running, settings: serde_json::Value) {
-    let r = sim.post("/-/sim/chaos").json(settings).send();
+    let r = sim.hook("POST", "/-/sim/chaos").json(settings).send();
     assert_eq!(r.status, 204, "{}", r.body);
 }
 
@@ -30,9 +30,9 @@ fn errors_are_gitlabs_500_with_cors_or_a_proxys_5xx_without() {
     }
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), [500, 502, 503]);
     // The control routes and the one-shot faults are never touched.
-    let stats = sim.get("/-/sim/chaos").send().json();
+    let stats = sim.hook("GET", "/-/sim/chaos").send().json();
     assert_eq!(stats["stats"]["errors"], 30);
-    assert_eq!(sim.delete("/-/sim/chaos").send().status, 204);
+    assert_eq!(sim.hook("DELETE", "/-/sim/chaos").send().status, 204);
     assert_eq!(sim.get("/api/v4/user").token(DEV).send().status, 200);
 }
 
@@ -101,7 +101,7 @@ fn a_lost_answer_still_applies_the_write() {
         .iter()
         .any(|t| t["name"] == "lost-answer"));
     assert_eq!(
-        sim.get("/-/sim/chaos").send().json()["stats"]["lost_answers"],
+        sim.hook("GET", "/-/sim/chaos").send().json()["stats"]["lost_answers"],
         1
     );
 }
@@ -138,7 +138,7 @@ fn bad_settings_are_refused_and_change_nothing() {
         json!({"latency_ms": 999999}),
         json!({"typo_rate": 0.1}),
     ] {
-        let r = sim.post("/-/sim/chaos").json(bad.clone()).send();
+        let r = sim.hook("POST", "/-/sim/chaos").json(bad.clone()).send();
         assert_eq!(r.status, 400, "{bad}: {}", r.body);
         assert!(r.json()["message"]
             .as_str()
@@ -146,7 +146,7 @@ fn bad_settings_are_refused_and_change_nothing() {
             .starts_with("invalid chaos settings"));
     }
     assert_eq!(
-        sim.get("/-/sim/chaos").send().json()["config"]["error_rate"],
+        sim.hook("GET", "/-/sim/chaos").send().json()["config"]["error_rate"],
         0.0
     );
 }

@@ -1,4 +1,5 @@
-//! The sim's own hooks: `/-/sim/reset` and `/-/sim/faults`, and fixture decoding.
+//! The sim's own hooks (`/-/sim/reset`, `/-/sim/faults`, `/-/sim/clock`), the secret they
+//! require, and fixture decoding.
 
 mod common;
 
@@ -26,7 +27,7 @@ fn reset_replaces_all_state() {
                     "members": [{"user_id": 42, "access_level": 50}]}],
         "projects": [{"id": 5, "path": "p", "name": "P", "namespace_id": 1}]
     });
-    let r = sim.post("/-/sim/reset").json(other).send();
+    let r = sim.hook("POST", "/-/sim/reset").json(other).send();
     assert_eq!(r.status, 204, "{}", r.body);
     assert_eq!(sim.get("/api/v4/user").token(MAINT).send().status, 401);
     assert_eq!(sim.get("/api/v4/user").token(&temp).send().status, 401);
@@ -66,7 +67,7 @@ fn empty_reset_restores_the_starting_fixture() {
         .token(MAINT)
         .send();
     assert_eq!(sim.get("/api/v4/user").token(BOT_MAINT).send().status, 401);
-    assert_eq!(sim.post("/-/sim/reset").send().status, 204);
+    assert_eq!(sim.hook("POST", "/-/sim/reset").send().status, 204);
     assert_eq!(sim.get("/api/v4/user").token(BOT_MAINT).send().status, 200);
 }
 
@@ -101,7 +102,7 @@ fn bad_fixtures_are_refused_with_a_reason_and_change_nothing() {
     ];
     for (fixture, expected) in cases {
         let r = sim
-            .post("/-/sim/reset")
+            .hook("POST", "/-/sim/reset")
             .raw("application/json", fixture)
             .send();
         assert_eq!(r.status, 400, "{fixture}");
@@ -119,7 +120,7 @@ fn bad_fixtures_are_refused_with_a_reason_and_change_nothing() {
 fn fixtures_ignore_unknown_fields() {
     let sim = start();
     let r = sim
-        .post("/-/sim/reset")
+        .hook("POST", "/-/sim/reset")
         .json(json!({"comment": "extra", "users": [], "future_feature": {"x": 1}}))
         .send();
     assert_eq!(r.status, 204, "{}", r.body);
@@ -129,7 +130,7 @@ fn fixtures_ignore_unknown_fields() {
 fn fault_answers_the_next_matching_requests_then_stops() {
     let sim = start();
     let r = sim
-        .post("/-/sim/faults")
+        .hook("POST", "/-/sim/faults")
         .json(
             json!({"method": "GET", "path": "/api/v4/projects", "status": 429,
                      "body": "Retry later\n", "count": 2}),
@@ -151,7 +152,7 @@ fn fault_answers_the_next_matching_requests_then_stops() {
 #[test]
 fn fault_without_cors_mimics_a_proxy() {
     let sim = start();
-    sim.post("/-/sim/faults")
+    sim.hook("POST", "/-/sim/faults")
         .json(
             json!({"path": "/api/v4/user", "status": 502, "body": "<html>Bad Gateway</html>",
                      "cors": false}),
@@ -173,7 +174,7 @@ fn fault_without_cors_mimics_a_proxy() {
 #[test]
 fn json_fault_bodies_are_served_as_json_and_delete_clears() {
     let sim = start();
-    sim.post("/-/sim/faults")
+    sim.hook("POST", "/-/sim/faults")
         .json(json!({"method": "POST", "path": "/api/v4/projects/100/access_tokens",
                      "status": 429, "count": 5,
                      "body": "{\"message\":{\"error\":\"This endpoint has been requested too many times. Try again later.\"}}",
@@ -191,7 +192,7 @@ fn json_fault_bodies_are_served_as_json_and_delete_clears() {
         r.json()["message"]["error"],
         "This endpoint has been requested too many times. Try again later."
     );
-    assert_eq!(sim.delete("/-/sim/faults").send().status, 204);
+    assert_eq!(sim.hook("DELETE", "/-/sim/faults").send().status, 204);
     let r = sim
         .post("/api/v4/projects/100/access_tokens")
         .token(MAINT)
@@ -204,17 +205,17 @@ fn json_fault_bodies_are_served_as_json_and_delete_clears() {
 fn bad_fault_specs_are_refused() {
     let sim = start();
     let r = sim
-        .post("/-/sim/faults")
+        .hook("POST", "/-/sim/faults")
         .json(json!({"path": "/x", "status": 99}))
         .send();
     assert_eq!(r.status, 400);
     let r = sim
-        .post("/-/sim/faults")
+        .hook("POST", "/-/sim/faults")
         .json(json!({"path": "x", "status": 500}))
         .send();
     assert_eq!(r.status, 400);
     let r = sim
-        .post("/-/sim/faults")
+        .hook("POST", "/-/sim/faults")
         .json(json!({"status": 500}))
         .send();
     assert_eq!(r.status, 400);
@@ -248,4 +249,98 @@ fn demo_fixture_loads_by_default_and_has_every_role() {
         .iter()
         .any(|t| t["active"] == false && t["revoked"] == false));
     assert!(list.iter().any(|t| t["active"] == true));
+}
+
+#[test]
+fn hooks_need_the_control_secret_and_never_answer_cors() {
+    let sim = start();
+    let forbidden = |r: Resp| {
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert!(r.body.contains("X-Sim-Control"), "{}", r.body);
+        assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert!(r.header("access-control-allow-origin").is_none());
+    };
+    forbidden(sim.post("/-/sim/reset").send());
+    forbidden(sim.get("/-/sim/chaos").send());
+    forbidden(sim.delete("/-/sim/faults").send());
+    forbidden(sim.get("/-/sim/clock").send());
+    forbidden(
+        sim.post("/-/sim/reset")
+            .header(CONTROL_HEADER, "wrong")
+            .send(),
+    );
+    forbidden(
+        sim.post("/-/sim/reset")
+            .header(CONTROL_HEADER, &format!("{}x", sim.control_secret))
+            .send(),
+    );
+    // What a web page in the same browser would try: a simple cross-origin POST, or a preflight
+    // to be allowed the header.
+    forbidden(
+        sim.post("/-/sim/reset")
+            .origin()
+            .raw("text/plain", "{}")
+            .send(),
+    );
+    forbidden(
+        sim.req("OPTIONS", "/-/sim/reset")
+            .origin()
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "x-sim-control, content-type",
+            )
+            .send(),
+    );
+    // Nothing changed, and with the secret it works.
+    assert_eq!(sim.get("/api/v4/user").token(MAINT).send().status, 200);
+    let r = sim
+        .hook("POST", "/-/sim/reset")
+        .json(json!({"users": []}))
+        .send();
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert!(r.header("access-control-allow-origin").is_none());
+    assert_eq!(sim.get("/api/v4/user").token(MAINT).send().status, 401);
+}
+
+#[test]
+fn clock_hook_moves_sim_time_until_reset() {
+    let sim = start();
+    let clock = || sim.hook("GET", "/-/sim/clock").send().json();
+    let start_clock = clock();
+    assert_eq!(start_clock["offset_seconds"], 0);
+    assert!(start_clock["now"].as_str().unwrap().starts_with(TODAY));
+    let r = sim
+        .hook("POST", "/-/sim/clock")
+        .json(json!({"advance_seconds": 86_400}))
+        .send();
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(clock()["offset_seconds"], 86_400);
+    assert!(clock()["now"].as_str().unwrap().starts_with("2025-06-16"));
+    // Dates follow the clock: a token expiring on the new day has stopped working.
+    sim.get("/api/v4/user")
+        .token(EXPIRES_TODAY)
+        .send()
+        .expect(401, expired_body());
+    for bad in [
+        json!({}),
+        json!({"advance_seconds": "1"}),
+        json!({"advance_seconds": 1, "x": 1}),
+        json!({"advance_seconds": 9_000_000_000i64}),
+    ] {
+        let r = sim.hook("POST", "/-/sim/clock").json(bad.clone()).send();
+        assert_eq!(r.status, 400, "{bad}");
+        assert!(r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid clock change"));
+    }
+    assert_eq!(sim.hook("DELETE", "/-/sim/clock").send().status, 204);
+    assert_eq!(clock()["offset_seconds"], 0);
+    sim.hook("POST", "/-/sim/clock")
+        .json(json!({"advance_seconds": -3600}))
+        .send();
+    assert_eq!(clock()["offset_seconds"], -3600);
+    assert_eq!(sim.hook("POST", "/-/sim/reset").send().status, 204);
+    assert_eq!(clock()["offset_seconds"], 0, "a reset restores real time");
 }

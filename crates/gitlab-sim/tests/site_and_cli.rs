@@ -42,19 +42,24 @@ fn split(url: &str) -> (String, String) {
 }
 
 fn start_site(prefix: &str) -> Running {
-    start_site_in(site_dir(), prefix)
+    start_site_with(site_dir(), prefix, Some(fixture().to_string()))
 }
 
 fn start_site_in(dir: PathBuf, prefix: &str) -> Running {
+    start_site_with(dir, prefix, Some(fixture().to_string()))
+}
+
+fn start_site_with(dir: PathBuf, prefix: &str, fixture: Option<String>) -> Running {
     gitlab_sim::spawn(gitlab_sim::Config {
         listen: "127.0.0.1:0".parse().unwrap(),
-        fixture: Some(fixture().to_string()),
+        fixture,
         site: Some(gitlab_sim::SiteConfig {
             dir,
             listen: "127.0.0.1:0".parse().unwrap(),
             prefix: prefix.to_owned(),
         }),
         chaos: Default::default(),
+        control_secret: None,
     })
     .expect("sim with site starts")
 }
@@ -222,6 +227,12 @@ fn cli_prints_ready_lines_and_serves() {
     let site_line = next();
     let site_url = site_line.strip_prefix("site at ").unwrap().to_owned();
     assert!(site_url.ends_with("/group/app/"), "{site_url}");
+    let hooks_line = next();
+    let secret = hooks_line
+        .strip_prefix("test hooks under /-/sim/ need the header X-Sim-Control: ")
+        .unwrap_or_else(|| panic!("{hooks_line}"))
+        .to_owned();
+    assert_eq!(secret.len(), 32, "a random secret: {secret}");
     let sign_ins: Vec<String> = (0..6).map(|_| next()).collect();
     assert_eq!(
         sign_ins[0],
@@ -243,8 +254,81 @@ fn cli_prints_ready_lines_and_serves() {
     let me = at("GET", &format!("{base}/api/v4/user")).token(DEV).send();
     assert_eq!(me.json()["username"], "dev");
     assert_eq!(get(&format!("{site_url}app_bg.wasm")).status, 200);
+    let chaos = |secret: &str| {
+        at("GET", &format!("{base}/-/sim/chaos"))
+            .header(CONTROL_HEADER, secret)
+            .send()
+            .status
+    };
+    assert_eq!(chaos(&secret), 200);
+    assert_eq!(chaos("not-the-secret"), 403);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn site_placeholder_in_redirect_uris_is_the_site_listener() {
+    // The demo fixture registers `tokenwarden-demo` with `{site}` as its redirect URI.
+    let sim = start_site_with(site_dir(), "/tokenwarden/", None);
+    let site_url = sim.site_url.clone().unwrap();
+    let authorize = |redirect: &str| {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", "tokenwarden-demo")
+            .append_pair("redirect_uri", redirect)
+            .append_pair("response_type", "code")
+            .append_pair("scope", "api")
+            .append_pair("sim_user", "maria")
+            .finish();
+        at("GET", &format!("{}/oauth/authorize?{query}", sim.base_url)).send()
+    };
+    let r = authorize(&site_url);
+    assert_eq!(r.status, 302, "{}", r.body);
+    let location = r.header("location").unwrap();
+    assert!(
+        location.starts_with(&format!("{site_url}?code=")),
+        "{location}"
+    );
+    assert_eq!(authorize(&format!("{site_url}elsewhere")).status, 400);
+    assert_eq!(authorize("http://127.0.0.1:1/other/").status, 400);
+}
+
+#[test]
+fn cli_takes_the_control_secret_from_the_environment_and_refuses_bad_ones() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("GITLAB_SIM_CONTROL_SECRET", "from-the-env")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = lines.next().unwrap().unwrap();
+    let base = listening
+        .strip_prefix("gitlab-sim listening on ")
+        .unwrap()
+        .to_owned();
+    let hooks_line = lines.next().unwrap().unwrap();
+    assert!(
+        hooks_line.ends_with("X-Sim-Control: from-the-env"),
+        "{hooks_line}"
+    );
+    let status = at("GET", &format!("{base}/-/sim/clock"))
+        .header(CONTROL_HEADER, "from-the-env")
+        .send()
+        .status;
+    assert_eq!(status, 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    for bad in ["", "has space"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gitlab-sim"))
+            .args(["--listen", "127.0.0.1:0", "--control-secret", bad])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("control secret"), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
 }
 
 #[test]
@@ -286,6 +370,7 @@ fn cli_takes_fault_flags_and_refuses_bad_ones() {
             "50",
         ])
         .args(["--error-rate", "0.1", "--chaos-seed", "9"])
+        .args(["--control-secret", "given-secret"])
         .stdout(Stdio::piped())
         .spawn()
         .expect("binary runs");
@@ -295,7 +380,15 @@ fn cli_takes_fault_flags_and_refuses_bad_ones() {
         .strip_prefix("gitlab-sim listening on ")
         .unwrap()
         .to_owned();
-    let settings = get(&format!("{base}/-/sim/chaos")).json();
+    let hooks_line = lines.next().unwrap().unwrap();
+    assert!(
+        hooks_line.ends_with("X-Sim-Control: given-secret"),
+        "{hooks_line}"
+    );
+    let settings = at("GET", &format!("{base}/-/sim/chaos"))
+        .header(CONTROL_HEADER, "given-secret")
+        .send()
+        .json();
     assert_eq!(
         settings["config"],
         serde_json::json!({"seed": 9, "latency_ms": 20, "latency_max_ms": 40, "error_rate": 0.1,

@@ -454,7 +454,7 @@ pub fn rotate_self(ctx: &mut Ctx<'_>, kind: ResourceKind, id: &str) -> ApiResult
     let mut check = Check::new(&ctx.params);
     let expires_at = check.date("expires_at");
     check.finish()?;
-    if !caller.user.is_bot() {
+    if !caller.user.is_bot() || caller.oauth {
         return Err(ApiError::MethodNotAllowed);
     }
     let resource = find_resource(ctx.state, Some(&caller), kind, id)?;

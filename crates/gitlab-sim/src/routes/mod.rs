@@ -77,6 +77,13 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Resolves the caller (possibly anonymous) under the endpoint's scope rules.
     pub fn caller(&mut self, scopes: Scopes) -> ApiResult<Option<Caller>> {
+        if let Some(bearer) = crate::oauth::presented_token(self.headers, &self.params) {
+            if let Some(result) =
+                auth::authenticate_oauth(self.state, &bearer, &self.method, scopes)
+            {
+                return result;
+            }
+        }
         let token = auth::presented_token(self.headers, &self.params);
         auth::authenticate(
             self.state,

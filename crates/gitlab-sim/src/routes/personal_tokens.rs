@@ -116,12 +116,16 @@ pub fn rotate(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     Ok(Reply::ok(with_secret(&token, ctx.state.today())))
 }
 
-/// `POST /personal_access_tokens/self/rotate`: the presented token rotates itself.
+/// `POST /personal_access_tokens/self/rotate`: the presented token rotates itself; any other
+/// kind of token (OAuth) gets `not_allowed!`.
 pub fn rotate_self(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     let caller = auth::require(ctx.caller(Scopes::SelfRotate)?)?;
     let mut check = Check::new(&ctx.params);
     let expires_at = check.date("expires_at");
     check.finish()?;
+    if caller.oauth {
+        return Err(ApiError::MethodNotAllowed);
+    }
     let old = ctx
         .state
         .token(caller.token_id)
@@ -150,9 +154,11 @@ pub fn revoke(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<Reply> {
     Ok(Reply::no_content())
 }
 
-/// `DELETE /personal_access_tokens/self`: any scope may revoke its own token.
+/// `DELETE /personal_access_tokens/self`: any scope may revoke its own token, if it is a
+/// personal access token.
 pub fn revoke_self(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     let caller = auth::require(ctx.caller(Scopes::Any)?)?;
+    caller.require_personal_token()?;
     if let Some(t) = ctx.state.token_mut(caller.token_id) {
         t.revoked = true;
     }

@@ -34,9 +34,11 @@ pub fn version(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     })))
 }
 
-/// `PersonalAccessTokens::SelfInformation` `GET /personal_access_tokens/self`: any scope.
+/// `PersonalAccessTokens::SelfInformation` `GET /personal_access_tokens/self`: any scope, but
+/// only a personal (or project or group) access token.
 pub fn token_self(ctx: &mut Ctx<'_>) -> ApiResult<Reply> {
     let caller = auth::require(ctx.caller(Scopes::Any)?)?;
+    caller.require_personal_token()?;
     let token = ctx
         .state
         .token(caller.token_id)

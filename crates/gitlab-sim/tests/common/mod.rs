@@ -98,6 +98,7 @@ pub fn start_with(fixture: &Value) -> Running {
         fixture: Some(fixture.to_string()),
         site: None,
         chaos: Default::default(),
+        control_secret: None,
     })
     .expect("sim starts")
 }
@@ -113,6 +114,7 @@ pub fn start_demo() -> Running {
         fixture: None,
         site: None,
         chaos: Default::default(),
+        control_secret: None,
     })
     .expect("sim starts")
 }
@@ -240,8 +242,13 @@ pub fn at(method: &str, url: &str) -> Req {
     }
 }
 
+/// The header the sim's test hooks (`/-/sim/*`) require.
+pub const CONTROL_HEADER: &str = "X-Sim-Control";
+
 pub trait SimExt {
     fn req(&self, method: &str, path: &str) -> Req;
+    /// A request to one of the sim's test hooks, carrying the run's control secret.
+    fn hook(&self, method: &str, path: &str) -> Req;
     fn get(&self, path: &str) -> Req {
         self.req("GET", path)
     }
@@ -259,6 +266,11 @@ pub trait SimExt {
 impl SimExt for Running {
     fn req(&self, method: &str, path: &str) -> Req {
         at(method, &format!("{}{path}", self.base_url))
+    }
+
+    fn hook(&self, method: &str, path: &str) -> Req {
+        self.req(method, path)
+            .header(CONTROL_HEADER, &self.control_secret)
     }
 }
 
