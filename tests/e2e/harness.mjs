@@ -70,7 +70,8 @@ const NETWORK_NOISE = [/^Failed to load resource: /];
  * Options: `name` or `t` (for artifact names), `goto` (false: do not open the page), `prefix`,
  * `siteDir` (serve this directory instead of dist/),
  * `allowConsoleErrors` (true: do not fail on console errors; panics still fail),
- * `secretsCheck` (false: skip the check, run after every test, that no secret the page handled
+ * `keptSession` (true: the test opted in to "stay signed in in this tab", so the tab's kept
+ * session may hold the credential), `secretsCheck` (false: skip the check, run after every test, that no secret the page handled
  * is left in storage, URLs, the console, the DOM or requests to other hosts),
  * `ignoreConsole` (extra regexes of console errors to tolerate), `simArgs`, `contextOptions`
  * (for the browser context: `viewport`, `colorScheme`...).
@@ -124,7 +125,7 @@ export async function withApp(fixture, fn, options = {}) {
     page.on('response', (res) => {
       if (res.url().startsWith(sim.siteOrigin)) network.push({ url: res.url(), status: res.status() });
     });
-    const secrets = watchSecrets(page, sim);
+    const secrets = watchSecrets(page, sim, { keptSession: options.keptSession });
 
     if (options.goto !== false) await page.goto(sim.siteUrl);
     await fn({ page, sim, context, consoleLines, network });
@@ -146,7 +147,7 @@ export async function withApp(fixture, fn, options = {}) {
 // ---- secrets ------------------------------------------------------------------------------
 
 /** Where a token-bearing answer comes from: creates and rotations of every kind. */
-const SECRET_ANSWER = /\/(access_tokens|personal_access_tokens|deploy_tokens|triggers|rotate)(\/|$|\?)/;
+const SECRET_ANSWER = /\/(access_tokens|personal_access_tokens|deploy_tokens|triggers|rotate|oauth\/token)(\/|$|\?)/;
 
 /**
  * Learns every secret the page handles by watching the wire (the credentials it sends to GitLab,
@@ -154,7 +155,7 @@ const SECRET_ANSWER = /\/(access_tokens|personal_access_tokens|deploy_tokens|tri
  * of them is anywhere it must never be: web storage, IndexedDB, Cache Storage, cookies, any URL
  * the tab visited, the console, the DOM once no reveal is open, or a request to another host.
  */
-function watchSecrets(page, sim) {
+function watchSecrets(page, sim, { keptSession = false } = {}) {
   const secrets = new Set();
   const pending = [];
   const visited = [];
@@ -177,8 +178,11 @@ function watchSecrets(page, sim) {
     if (!res.url().startsWith(api) || req.method() !== 'POST' || !SECRET_ANSWER.test(new URL(res.url()).pathname)) return;
     pending.push(res.text().then((body) => {
       try {
-        const token = JSON.parse(body)?.token;
-        if (typeof token === 'string' && token.length >= 8) secrets.add(token);
+        const answer = JSON.parse(body);
+        // A created or rotated token; an OAuth grant's access and refresh tokens.
+        for (const token of [answer?.token, answer?.access_token, answer?.refresh_token]) {
+          if (typeof token === 'string' && token.length >= 8) secrets.add(token);
+        }
       } catch {
         // not JSON: no secret in it
       }
@@ -188,15 +192,17 @@ function watchSecrets(page, sim) {
     async check(context, consoleLines) {
       await Promise.all(pending);
       if (page.isClosed()) return;
-      const places = await page.evaluate(async () => ({
-        storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+      const places = await page.evaluate(async (kept) => ({
+        // The kept session is the one place a secret may be, when the test opted in to it.
+        storage: JSON.stringify({ ...localStorage }) + JSON.stringify(Object.fromEntries(
+          Object.entries(sessionStorage).filter(([k]) => !(kept && k === 'tokenwarden.session')))),
         idb: (await indexedDB.databases?.())?.map((d) => d.name).join(',') ?? '',
         caches: (await caches.keys()).join(','),
         cookie: document.cookie,
         url: location.href,
         historyState: JSON.stringify(history.state),
         revealOpen: !!document.querySelector('[data-testid=reveal-dialog]'),
-      }));
+      }), keptSession);
       const cookies = JSON.stringify(await context.cookies());
       const dom = places.revealOpen ? '' : await page.content();
       const where = {
