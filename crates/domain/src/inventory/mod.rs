@@ -7,10 +7,12 @@
 //! answers back into [`plan::Scan`] and renders what these functions return.
 
 pub mod filter;
+pub mod forecast;
 pub mod plan;
 pub mod policy;
 
 pub use filter::{Filter, KindSet, Row, Sort, SortColumn, State};
+pub use forecast::{Forecast, Week};
 pub use plan::{Event, Planned, Reach, Scan, ScanPlan, Target, TargetId};
 pub use policy::{Policy, PolicyError, Violation};
 
