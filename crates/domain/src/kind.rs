@@ -303,6 +303,24 @@ impl Kind {
         }
     }
 
+    /// A stable snake_case name for files people write and read (policy files, exports,
+    /// calendar ids): unlike [`Kind::label`] it never changes with the wording of the page.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::ProjectAccessToken => "project_access_token",
+            Kind::GroupAccessToken => "group_access_token",
+            Kind::PersonalAccessToken => "personal_access_token",
+            Kind::ProjectDeployToken => "project_deploy_token",
+            Kind::GroupDeployToken => "group_deploy_token",
+            Kind::DeployKey => "deploy_key",
+            Kind::TriggerToken => "trigger_token",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// The kind an owner type keeps under a route tab (`deploy_tokens`).
     pub fn from_segment(owner: OwnerType, segment: &str) -> Option<Kind> {
         owner
@@ -372,6 +390,18 @@ impl Column {
 }
 
 impl Spec {
+    /// Whether GitLab's API says when one was last used: deploy tokens and keys carry no
+    /// last-use time, so "never used" cannot be said of them.
+    pub fn reports_last_use(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::ProjectAccessToken
+                | Kind::GroupAccessToken
+                | Kind::PersonalAccessToken
+                | Kind::TriggerToken
+        )
+    }
+
     /// The table's columns, from what the kind has.
     pub fn columns(&self) -> Vec<Column> {
         let mut out = vec![Column::Name];
@@ -388,14 +418,7 @@ impl Spec {
             out.push(Column::Owner);
         }
         out.push(Column::Created);
-        // Deploy tokens and keys carry no last-use time in GitLab's API.
-        if matches!(
-            self.kind,
-            Kind::ProjectAccessToken
-                | Kind::GroupAccessToken
-                | Kind::PersonalAccessToken
-                | Kind::TriggerToken
-        ) {
+        if self.reports_last_use() {
             out.push(Column::LastUsed);
         }
         if self.expiry != ExpiryRule::None {
@@ -460,6 +483,17 @@ mod tests {
             ]
         );
         assert!(!Kind::DeployKey.spec().has_secret);
+    }
+
+    #[test]
+    fn keys_are_unique_and_read_back() {
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(Kind::from_key(k.key()), Some(k));
+            assert_eq!(k as usize, i, "ALL is in declaration order");
+            assert!(k.key().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        }
+        assert_eq!(Kind::from_key("Project_access_token"), None);
+        assert_eq!(Kind::from_key(""), None);
     }
 
     #[test]

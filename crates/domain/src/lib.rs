@@ -11,6 +11,7 @@ pub mod error;
 pub mod expiry;
 pub mod features;
 pub mod gitlab_url;
+pub mod inventory;
 pub mod json;
 pub mod kind;
 pub mod models;

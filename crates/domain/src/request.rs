@@ -94,6 +94,14 @@ impl ApiRequest {
         url
     }
 
+    /// The same list call for another page; None for calls that are not paged.
+    pub fn at_page(&self, page: u32) -> Option<ApiRequest> {
+        let mut req = self.clone();
+        let (_, value) = req.query.iter_mut().find(|(k, _)| *k == "page")?;
+        *value = page.max(1).to_string();
+        Some(req)
+    }
+
     /// The query value for `key`, for tests and for pagination bookkeeping.
     pub fn query_value(&self, key: &str) -> Option<&str> {
         self.query
@@ -590,6 +598,16 @@ mod tests {
         let admin_view = list(&Owner::User(3), Kind::PersonalAccessToken, 2);
         assert_eq!(admin_view.query_value("user_id"), Some("3"));
         assert_eq!(admin_view.query_value("page"), Some("2"));
+        let third = admin_view.at_page(3).unwrap();
+        assert_eq!(
+            third.query,
+            list(&Owner::User(3), Kind::PersonalAccessToken, 3).query
+        );
+        assert_eq!(
+            admin_view.at_page(0).unwrap().query_value("page"),
+            Some("1")
+        );
+        assert_eq!(current_user().at_page(2), None);
         assert_eq!(
             list(&Owner::Me, Kind::PersonalAccessToken, 1).query_value("user_id"),
             None

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod errors;
 mod faults;
 pub mod fixture;
+pub mod generate;
 pub mod oauth;
 pub mod pagination;
 pub mod params;

@@ -19,6 +19,11 @@ struct Cli {
     /// Fixture JSON to load instead of the built-in demo.
     #[arg(long, value_name = "FILE")]
     fixture: Option<PathBuf>,
+    /// Generate a large instance instead: projects=N,groups=M,tokens=K,seed=S (any left out
+    /// keep their defaults). Sign in as its owner with glpat-generated-owner-001, or as its
+    /// administrator with glpat-generated-admin-001.
+    #[arg(long, value_name = "SPEC", conflicts_with = "fixture")]
+    generate: Option<gitlab_sim::generate::Spec>,
     /// Directory with a built static site to serve on a second listener.
     #[arg(long, value_name = "DIR")]
     site: Option<PathBuf>,
@@ -86,7 +91,9 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
-        None => None,
+        None => cli
+            .generate
+            .map(|spec| gitlab_sim::generate::fixture(&spec).to_string()),
     };
     let (latency_ms, latency_max_ms) = cli.latency_ms.unwrap_or((0, 0));
     let chaos = ChaosConfig {
