@@ -590,7 +590,10 @@ mod tests {
                 let url = settings_url(base, kind, hostile);
                 // The authority ends at the first slash after it: the origin is the instance's.
                 assert!(url.starts_with("https://gitlab.example.com/"), "{url}");
-                assert!(!url.chars().any(|c| c.is_control() || c.is_whitespace()), "{url}");
+                assert!(
+                    !url.chars().any(|c| c.is_control() || c.is_whitespace()),
+                    "{url}"
+                );
             }
         }
     }

@@ -123,6 +123,7 @@ fn the_owner_maintains_or_owns_everything_and_the_server_starts() {
         fixture: Some(fixture(&spec(25, 6, 300, 11)).to_string()),
         site: None,
         chaos: Default::default(),
+        control_secret: None,
     })
     .expect("the generated instance serves");
     assert!(sim.banner.iter().any(|l| l
