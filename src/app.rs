@@ -88,10 +88,16 @@ pub fn App(props: &AppProps) -> Html {
     let on_dismiss = dispatch.reform(|_| Action::DismissNotice);
     // The session's credential dying mid-session leads back to sign-in; a kept session is
     // kept up to date (a rotated token, a refreshed grant) and forgotten when it ends.
+    // Reads waiting to ask GitLab again: said at the top of the page, with a way to stop them.
+    let retrying = use_state_eq(|| None::<String>);
     {
         let dispatch = dispatch.clone();
+        let retrying = retrying.clone();
         use_effect_with(state.session.clone(), move |session| {
+            retrying.set(None);
             if let Some(s) = session {
+                s.client
+                    .on_retry(Callback::from(move |notice| retrying.set(notice)));
                 s.client
                     .on_session_end(dispatch.reform(Action::SessionEnded));
                 if s.keep {
@@ -134,6 +140,21 @@ pub fn App(props: &AppProps) -> Html {
                                 </div>
                             },
                             None => html! {},
+                        }
+                    }
+                    {
+                        match (&*retrying, &state.session) {
+                            (Some(text), Some(s)) => {
+                                let client = s.client.clone();
+                                html! {
+                                    <div class="banner banner-info banner-row" role="status" data-testid="retrying">
+                                        <span>{ text.clone() }</span>
+                                        <button type="button" class="btn btn-small" data-testid="retry-cancel"
+                                            onclick={Callback::from(move |_: MouseEvent| client.cancel_retries())}>{ "Cancel" }</button>
+                                    </div>
+                                }
+                            }
+                            _ => html! {},
                         }
                     }
                     {

@@ -4,10 +4,10 @@
 use crate::transport::{Auth, Body, RawRequest, RawResponse, Transport};
 use domain::error::{check, decode};
 use domain::json::FromJson;
-use domain::models::CreatedToken;
-use domain::oauth;
+use domain::models::{self, CreatedToken};
 use domain::request::{self, Method};
 use domain::secret::Zeroize;
+use domain::{oauth, retry};
 use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -18,6 +18,17 @@ const MAX_PAGES: u32 = 50;
 
 /// Told GitLab's reason when the credential itself stops working mid-session.
 pub type SessionEndHook = Rc<RefCell<Option<Callback<String>>>>;
+
+/// Reads waiting to ask GitLab again: what the page says (None once none waits), and how to
+/// stop them.
+#[derive(Default)]
+struct Retries {
+    hook: RefCell<Option<Callback<Option<String>>>>,
+    /// How many reads are waiting now.
+    waiting: Cell<u32>,
+    /// Bumped by "Cancel": every wait that began before gives up.
+    cancelled: Cell<u32>,
+}
 
 /// An OAuth sign-in: the access token GitLab lends for two hours, and what renews it.
 pub struct Grant {
@@ -75,6 +86,7 @@ pub struct Client {
     /// Told the new credential after a refresh (to keep it in this tab when opted in).
     on_refresh: Rc<RefCell<Option<Callback<Client>>>>,
     refreshing: Rc<Cell<bool>>,
+    retries: Rc<Retries>,
 }
 
 impl PartialEq for Client {
@@ -100,7 +112,59 @@ impl Client {
             on_session_end: Rc::default(),
             on_refresh: Rc::default(),
             refreshing: Rc::default(),
+            retries: Rc::default(),
         }
+    }
+
+    /// Who shows that reads are waiting to retry (the app's banner).
+    pub fn on_retry(&self, hook: Callback<Option<String>>) {
+        *self.retries.hook.borrow_mut() = Some(hook);
+    }
+
+    /// Stops every read now waiting to retry; each fails with its last error.
+    pub fn cancel_retries(&self) {
+        let r = &self.retries;
+        r.cancelled.set(r.cancelled.get().wrapping_add(1));
+    }
+
+    fn tell_retry(&self, notice: Option<String>) {
+        let hook = self.retries.hook.borrow().clone();
+        if let Some(hook) = hook {
+            hook.emit(notice);
+        }
+    }
+
+    /// Whether a read that failed with `e` on try `retry` goes again, after waiting. Waits in
+    /// one-second steps so the page can count down, and gives up at once on "Cancel".
+    async fn wait_to_retry(&self, req: &ApiRequest, e: &ApiError, retry: u32) -> bool {
+        if req.method != Method::Get || retry >= retry::MAX_RETRIES || !retry::worth_retrying(e) {
+            return false;
+        }
+        let r = &self.retries;
+        let started_at = r.cancelled.get();
+        r.waiting.set(r.waiting.get() + 1);
+        let mut left = retry::delay_ms(retry, js_sys::Math::random());
+        let mut going_on = true;
+        while left > 0 {
+            if r.cancelled.get() != started_at {
+                going_on = false;
+                break;
+            }
+            self.tell_retry(Some(retry::notice(e, left.div_ceil(1000))));
+            // Short steps, so Cancel takes effect at once; the notice counts whole seconds.
+            let step = match left % 1000 {
+                0 => left.min(250),
+                part => part.min(250),
+            };
+            yew::platform::time::sleep(std::time::Duration::from_millis(step.into())).await;
+            left -= step;
+        }
+        going_on &= r.cancelled.get() == started_at;
+        r.waiting.set(r.waiting.get() - 1);
+        if r.waiting.get() == 0 {
+            self.tell_retry(None);
+        }
+        going_on
     }
 
     /// Who hears that this client's credential stopped working (the app, for the session's
@@ -276,6 +340,17 @@ impl Client {
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are
     /// wiped once decoded, as the secret is never kept.
     pub async fn get<T: FromJson>(&self, req: &ApiRequest) -> Result<T, ApiError> {
+        let mut retry = 0;
+        loop {
+            let result = self.get_once(req).await;
+            match result {
+                Err(e) if self.wait_to_retry(req, &e, retry).await => retry += 1,
+                done => return done,
+            }
+        }
+    }
+
+    async fn get_once<T: FromJson>(&self, req: &ApiRequest) -> Result<T, ApiError> {
         let mut res = self.send(req).await?;
         let result = decode(res.status, &res.body);
         res.body.zeroize();
@@ -284,6 +359,20 @@ impl Client {
 
     /// One page of a list, with where it sits.
     pub async fn page<T: FromJson>(
+        &self,
+        req: &ApiRequest,
+    ) -> Result<(Vec<T>, PageInfo), ApiError> {
+        let mut retry = 0;
+        loop {
+            let result = self.page_once(req).await;
+            match result {
+                Err(e) if self.wait_to_retry(req, &e, retry).await => retry += 1,
+                done => return done,
+            }
+        }
+    }
+
+    async fn page_once<T: FromJson>(
         &self,
         req: &ApiRequest,
     ) -> Result<(Vec<T>, PageInfo), ApiError> {
@@ -303,16 +392,19 @@ impl Client {
         Ok((items, info))
     }
 
-    /// Every page of a list, following GitLab's next-page pointers.
-    pub async fn all<T: FromJson>(
+    /// Every page of a list of credentials, following GitLab's next-page pointers. A row that
+    /// moved between two pages while they were read (a token created or revoked meanwhile) is
+    /// kept once: the page's keyed lists need each id once.
+    pub async fn all(
         &self,
         make: impl Fn(u32) -> ApiRequest,
-    ) -> Result<Vec<T>, ApiError> {
-        let mut out = Vec::new();
+    ) -> Result<Vec<models::Credential>, ApiError> {
+        let mut out: Vec<models::Credential> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         let mut page = 1;
         loop {
-            let (items, info) = self.page::<T>(&make(page)).await?;
-            out.extend(items);
+            let (items, info) = self.page::<models::Credential>(&make(page)).await?;
+            out.extend(items.into_iter().filter(|c| seen.insert(c.id)));
             match info.next_page {
                 Some(next) if next > page && next <= MAX_PAGES => page = next,
                 _ => return Ok(out),

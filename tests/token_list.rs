@@ -112,3 +112,61 @@ async fn project_without_active_tokens_says_so() {
         vec![("old".to_string(), "expired".to_string())]
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_row_seen_on_two_pages_is_listed_once() {
+    // A token created while the pages were read pushes a row from page 1 onto page 2.
+    let fake = maintainer_gitlab();
+    fake.on_with_headers(
+        "GET",
+        &tokens_path(),
+        json!([
+            access_token(1, "first", 90, true, false),
+            access_token(2, "second", 60, true, false),
+        ]),
+        &[("x-next-page", "2"), ("x-page", "1")],
+    );
+    let app = mount_signed_in(fake.clone(), &format!("/projects/{PROJECT_ID}")).await;
+    app.wait_for("the token list", |a| a.find("active-tokens").is_some())
+        .await;
+    assert!(
+        fake.count("GET", &tokens_path()) >= 2,
+        "both pages were read"
+    );
+    let names: Vec<String> = rows(&app, "active-tokens")
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(names, ["second", "first"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_throttled_read_says_it_retries_and_cancel_stops_it() {
+    let fake = maintainer_gitlab();
+    let app = mount_signed_in(fake.clone(), "/").await;
+    fake.on(
+        "GET",
+        &tokens_path(),
+        429,
+        json!({"message": "Retry later"}),
+    );
+    app.go(&format!("/projects/{PROJECT_ID}")).await;
+    app.wait_ms("the retry notice", 2_000, |a| a.find("retrying").is_some())
+        .await;
+    assert!(app
+        .text("retrying")
+        .contains("GitLab is rate limiting; retrying in"));
+    let asked = fake.count("GET", &tokens_path());
+    click(&app.get("retry-cancel"));
+    app.wait_ms("the error", 2_000, |a| {
+        a.find("error").is_some() && a.find("retrying").is_none()
+    })
+    .await;
+    assert!(app.text("error").contains("Try again"));
+    sleep_ms(1_500).await;
+    assert_eq!(
+        fake.count("GET", &tokens_path()),
+        asked,
+        "nothing is asked after Cancel"
+    );
+}

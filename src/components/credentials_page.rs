@@ -181,7 +181,7 @@ async fn tab_counts(
         } else {
             session
                 .client
-                .all::<Credential>(|page| request::list(&holder.owner, k, page))
+                .all(|page| request::list(&holder.owner, k, page))
                 .await
                 .ok()
                 .map(|rows| active_count(&rows))

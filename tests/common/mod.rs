@@ -112,6 +112,24 @@ impl FakeGitLab {
     }
 
     /// Every request to GitLab (the site's own `config.json` is not one).
+    /// Like [`on`](Self::on), with response headers (pagination).
+    pub fn on_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        body: Value,
+        headers: &[(&'static str, &str)],
+    ) {
+        self.routes.borrow_mut().insert(
+            (method.to_string(), path.to_string()),
+            Canned {
+                status: 200,
+                body: body.to_string(),
+                headers: headers.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            },
+        );
+    }
+
     pub fn requests(&self) -> Vec<Sent> {
         self.log
             .borrow()
@@ -455,6 +473,34 @@ impl Mounted {
     pub async fn go(&self, path: &str) {
         set_hash(path);
         settle().await;
+    }
+}
+
+/// Real time passing, for what the page itself times (a retry's wait).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+impl Mounted {
+    /// Waits in real time, up to `ms`, until `cond` holds.
+    pub async fn wait_ms(&self, what: &str, ms: i32, cond: impl Fn(&Self) -> bool) {
+        for _ in 0..(ms / 20).max(1) {
+            yew::scheduler::flush().await;
+            if cond(self) {
+                return;
+            }
+            sleep_ms(20).await;
+        }
+        panic!(
+            "gave up waiting {ms} ms for {what}; the page shows: {}",
+            text(&self.root)
+        );
     }
 }
 

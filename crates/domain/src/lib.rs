@@ -18,6 +18,7 @@ pub mod models;
 pub mod oauth;
 pub mod pagination;
 pub mod request;
+pub mod retry;
 pub mod role;
 pub mod route;
 pub mod scope;
