@@ -293,7 +293,27 @@ impl Client {
         &self.gitlab
     }
 
+    /// Sends `req`; a read GitLab throttled, failed or did not answer goes again after a wait
+    /// (a write never does: it may have been done).
     async fn send(&self, req: &ApiRequest) -> Result<RawResponse, ApiError> {
+        let mut retry = 0;
+        loop {
+            let result = self.send_once(req).await;
+            let failure = match &result {
+                Err(e) => Some(e.clone()),
+                Ok(res) if res.status == 429 || res.status >= 500 => {
+                    check(res.status, &res.body).err()
+                }
+                Ok(_) => None,
+            };
+            match failure {
+                Some(e) if self.wait_to_retry(req, &e, retry).await => retry += 1,
+                _ => return result,
+            }
+        }
+    }
+
+    async fn send_once(&self, req: &ApiRequest) -> Result<RawResponse, ApiError> {
         if let Credential::OAuth(grant) = self.credential() {
             if oauth::refresh_due(js_sys::Date::now(), grant.expires_at_ms) {
                 self.refresh().await;
@@ -340,17 +360,6 @@ impl Client {
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are
     /// wiped once decoded, as the secret is never kept.
     pub async fn get<T: FromJson>(&self, req: &ApiRequest) -> Result<T, ApiError> {
-        let mut retry = 0;
-        loop {
-            let result = self.get_once(req).await;
-            match result {
-                Err(e) if self.wait_to_retry(req, &e, retry).await => retry += 1,
-                done => return done,
-            }
-        }
-    }
-
-    async fn get_once<T: FromJson>(&self, req: &ApiRequest) -> Result<T, ApiError> {
         let mut res = self.send(req).await?;
         let result = decode(res.status, &res.body);
         res.body.zeroize();
@@ -359,20 +368,6 @@ impl Client {
 
     /// One page of a list, with where it sits.
     pub async fn page<T: FromJson>(
-        &self,
-        req: &ApiRequest,
-    ) -> Result<(Vec<T>, PageInfo), ApiError> {
-        let mut retry = 0;
-        loop {
-            let result = self.page_once(req).await;
-            match result {
-                Err(e) if self.wait_to_retry(req, &e, retry).await => retry += 1,
-                done => return done,
-            }
-        }
-    }
-
-    async fn page_once<T: FromJson>(
         &self,
         req: &ApiRequest,
     ) -> Result<(Vec<T>, PageInfo), ApiError> {
@@ -400,11 +395,17 @@ impl Client {
         make: impl Fn(u32) -> ApiRequest,
     ) -> Result<Vec<models::Credential>, ApiError> {
         let mut out: Vec<models::Credential> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
+        // Ids seen so far, sorted (a set type would cost the page more bytes than this).
+        let mut seen: Vec<u64> = Vec::new();
         let mut page = 1;
         loop {
             let (items, info) = self.page::<models::Credential>(&make(page)).await?;
-            out.extend(items.into_iter().filter(|c| seen.insert(c.id)));
+            for c in items {
+                if let Err(at) = seen.binary_search(&c.id) {
+                    seen.insert(at, c.id);
+                    out.push(c);
+                }
+            }
             match info.next_page {
                 Some(next) if next > page && next <= MAX_PAGES => page = next,
                 _ => return Ok(out),

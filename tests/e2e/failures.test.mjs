@@ -43,7 +43,7 @@ appTest('cancelling the retries shows the error, and Try again works', 'team', a
   const error = page.getByTestId('error');
   await error.waitFor();
   await waiting.waitFor({ state: 'detached' });
-  await sim.reset();
+  await sim.reset('team');
   await error.getByRole('button', { name: 'Try again' }).click();
   await page.getByTestId('active-tokens').waitFor();
 }, { allowConsoleErrors: true });
