@@ -135,9 +135,15 @@ impl Client {
     }
 
     /// Whether a read that failed with `e` on try `retry` goes again, after waiting. Waits in
-    /// one-second steps so the page can count down, and gives up at once on "Cancel".
+    /// short steps so the page can count down, and gives up at once on "Cancel".
     async fn wait_to_retry(&self, req: &ApiRequest, e: &ApiError, retry: u32) -> bool {
-        if req.method != Method::Get || retry >= retry::MAX_RETRIES || !retry::worth_retrying(e) {
+        // Without a page listening there would be no countdown and no Cancel, only a hang:
+        // the sign-in's own calls fail at once (a wrong address is likelier than a hiccup).
+        if req.method != Method::Get
+            || retry >= retry::MAX_RETRIES
+            || !retry::worth_retrying(e)
+            || self.retries.hook.borrow().is_none()
+        {
             return false;
         }
         let r = &self.retries;

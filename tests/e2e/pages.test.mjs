@@ -68,7 +68,7 @@ function assertBrotli(responses) {
 
 function assertNothingMissing(responses, { withoutConfig = false } = {}) {
   // Without settings the page asks for config.json, gets 404 and goes on with defaults.
-  const failed = responses.filter((r) => r.status >= 400 && !(withoutConfig && r.url.endsWith('/config.json')));
+  const failed = responses.filter((r) => r.status >= 400 && !(withoutConfig && r.path.endsWith('/config.json')));
   assert.deepEqual(failed, [], 'every file the page asked for was there');
 }
 
