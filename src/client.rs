@@ -60,6 +60,22 @@ impl Grant {
     }
 }
 
+/// Sends a form to GitLab's OAuth endpoint `/oauth/{path}`, which takes no API credential.
+pub async fn oauth_post(
+    transport: &dyn Transport,
+    gitlab: &GitLabUrl,
+    path: &str,
+    form: String,
+) -> Result<RawResponse, String> {
+    let req = RawRequest {
+        method: Method::Post,
+        url: format!("{}/oauth/{path}", gitlab.base()),
+        auth: Auth::None,
+        body: Some(Body::Form(form)),
+    };
+    transport.send(req).await
+}
+
 /// What the client signs its calls with. Cloning shares the secret, never copies it.
 #[derive(Clone, Debug)]
 pub enum Credential {
@@ -240,17 +256,8 @@ impl Client {
             return false;
         };
         self.refreshing.set(true);
-        let req = RawRequest {
-            method: Method::Post,
-            url: format!("{}/oauth/token", self.gitlab.base()),
-            auth: Auth::None,
-            body: Some(Body::Form(oauth::refresh_body(
-                &grant.client_id,
-                &grant.redirect_uri,
-                refresh.expose(),
-            ))),
-        };
-        let answer = self.transport.send(req).await;
+        let form = oauth::refresh_body(&grant.client_id, &grant.redirect_uri, refresh.expose());
+        let answer = oauth_post(&*self.transport, &self.gitlab, "token", form).await;
         self.refreshing.set(false);
         let mut said = String::new();
         let renewed = match answer {
@@ -352,15 +359,9 @@ impl Client {
         }
     }
 
-    /// Sends an OAuth form to GitLab's `/oauth/…` endpoint `path` (no API credential).
+    /// Sends an OAuth form to this client's GitLab (see [`oauth_post`]).
     pub async fn oauth_post(&self, path: &str, form: String) -> Result<RawResponse, String> {
-        let req = RawRequest {
-            method: Method::Post,
-            url: format!("{}/oauth/{path}", self.gitlab.base()),
-            auth: Auth::None,
-            body: Some(Body::Form(form)),
-        };
-        self.transport.send(req).await
+        oauth_post(&*self.transport, &self.gitlab, path, form).await
     }
 
     /// GitLab includes a trigger's whole token in lists and edits for its owner: bodies are

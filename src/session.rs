@@ -1,13 +1,12 @@
 //! Signing in: check the credential against `/user` and `/personal_access_tokens/self`, learn the
 //! instance version, and keep all of it in memory only.
 
-use crate::client::{Client, Credential, Grant};
-use crate::transport::{Auth, Body, RawRequest, Transport};
+use crate::client::{oauth_post, Client, Credential, Grant};
+use crate::transport::Transport;
 use domain::error::ErrorKind;
 use domain::models::{AccessToken, User, Version};
 use domain::oauth::{self, Pending};
 use domain::request;
-use domain::request::Method;
 use domain::secret::Zeroize;
 use domain::{ApiError, GitLabUrl, Secret};
 use std::rc::Rc;
@@ -146,15 +145,14 @@ pub async fn finish_oauth(
 ) -> Result<Session, String> {
     let gitlab =
         GitLabUrl::parse(&pending.gitlab).map_err(|e| format!("GitLab sign-in failed: {e}"))?;
-    let req = RawRequest {
-        method: Method::Post,
-        url: format!("{}/oauth/token", gitlab.base()),
-        auth: Auth::None,
-        body: Some(Body::Form(oauth::code_exchange_body(&pending, code))),
-    };
-    let mut res = transport.send(req).await.map_err(|e| {
-        format!("GitLab could not be reached to finish the sign-in ({e}). Start the sign-in again.")
-    })?;
+    let form = oauth::code_exchange_body(&pending, code);
+    let mut res = oauth_post(&*transport, &gitlab, "token", form)
+        .await
+        .map_err(|e| {
+            format!(
+                "GitLab could not be reached to finish the sign-in ({e}). Start the sign-in again."
+            )
+        })?;
     let tokens = if res.status == 200 {
         oauth::Tokens::from_json(&res.body).map_err(|_| {
             "GitLab's answer to the sign-in had no token in it. Start the sign-in again."

@@ -126,32 +126,31 @@ pub fn ConnectPage() -> Html {
                 "Finishing the sign-in with GitLab…"
             }));
             spawn_local(async move {
-                let result = match (back_from_gitlab, kept) {
-                    (_, Some((gitlab, credential))) => {
-                        resume(gitlab, credential, transport.0.clone())
-                            .await
-                            .map_err(|e| {
-                                format!(
-                                    "Your session in this tab has ended: {} Sign in again.",
-                                    e.sentence()
-                                )
-                            })
-                    }
-                    (oauth::Callback::Code { code, state }, None) => {
+                let result = match kept {
+                    Some((gitlab, credential)) => resume(gitlab, credential, transport.0.clone())
+                        .await
+                        .map_err(|e| {
+                            format!(
+                                "Your session in this tab has ended: {} Sign in again.",
+                                e.sentence()
+                            )
+                        }),
+                    // Back from GitLab: the round trip's record serves this one return only.
+                    None => {
                         let pending = keep::take_pending();
                         clean_address(pending.as_ref().map_or("", |p| p.return_to.as_str()));
-                        match pending {
-                            Some(p) if p.state == state => finish_oauth(p, &code, transport.0.clone()).await,
-                            Some(_) => Err("GitLab's answer does not belong to the sign-in this tab started, so it was not used. Start the sign-in again.".into()),
-                            None => Err("This tab has no sign-in waiting for GitLab's answer (it may have been opened anew). Start the sign-in again.".into()),
+                        match (back_from_gitlab, pending) {
+                            (oauth::Callback::Code { code, state }, Some(p)) if p.state == state => {
+                                finish_oauth(p, &code, transport.0.clone()).await
+                            }
+                            (oauth::Callback::Code { .. }, Some(_)) => Err("GitLab's answer does not belong to the sign-in this tab started, so it was not used. Start the sign-in again.".into()),
+                            (oauth::Callback::Code { .. }, None) => Err("This tab has no sign-in waiting for GitLab's answer (it may have been opened anew). Start the sign-in again.".into()),
+                            (oauth::Callback::Refused { error, description }, _) => {
+                                Err(oauth::refusal_message(&error, &description))
+                            }
+                            (oauth::Callback::None, _) => return,
                         }
                     }
-                    (oauth::Callback::Refused { error, description }, None) => {
-                        let pending = keep::take_pending();
-                        clean_address(pending.as_ref().map_or("", |p| p.return_to.as_str()));
-                        Err(oauth::refusal_message(&error, &description))
-                    }
-                    (oauth::Callback::None, None) => return,
                 };
                 match result {
                     Ok(session) => dispatch.emit(Action::Connected(Rc::new(session))),

@@ -181,4 +181,14 @@ pub fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
+/// A plain-text response (the sim's own messages, Rack's bare 404).
+pub fn text_response(status: StatusCode, body: &str) -> Response {
+    let mut response = (status, body.to_owned()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -22,6 +22,20 @@ pub struct Params {
     map: Map<String, Value>,
 }
 
+/// A request's media type (`Content-Type` without parameters, lower case).
+pub fn media_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+}
+
 /// Parses `a=1&b[]=2&b[]=3&c[d]=4` the way Rack does (last plain key wins, `[]` appends).
 pub fn parse_form(input: &str) -> Map<String, Value> {
     let mut map = Map::new();

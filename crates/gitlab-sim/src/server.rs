@@ -14,9 +14,9 @@ use serde_json::{json, Map, Value};
 
 use crate::chaos::{self, After, Before, Canned, Chaos, ChaosConfig};
 use crate::entities::Urls;
-use crate::errors::{json_response, ApiError};
+use crate::errors::{json_response, text_response as text, ApiError};
 use crate::oauth::{self, CorsRule};
-use crate::params::{parse_form, Params};
+use crate::params::{media_type, parse_form, Params};
 use crate::routes::{self, Ctx, Reply, Resolved};
 use crate::state::SimState;
 use crate::{cors, faults, fixture, secrets};
@@ -57,15 +57,6 @@ impl App {
 
 pub fn router(app: App) -> Router {
     Router::new().fallback(entry).with_state(app)
-}
-
-fn text(status: StatusCode, body: &str) -> Response {
-    let mut response = (status, body.to_owned()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 async fn entry(
@@ -247,17 +238,7 @@ fn body_params(
     if !has_body {
         return Ok(Map::new());
     }
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    match media_type.as_deref() {
+    match media_type(headers).as_deref() {
         Some("application/x-www-form-urlencoded") => {
             Ok(parse_form(&String::from_utf8_lossy(bytes)))
         }

@@ -33,12 +33,7 @@ pub fn normalise_prefix(prefix: &str) -> Result<String, String> {
 }
 
 fn not_found() -> Response {
-    let mut response = (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    crate::errors::text_response(StatusCode::NOT_FOUND, "404 Not Found\n")
 }
 
 fn redirect(location: &str) -> Response {

@@ -247,19 +247,13 @@ fn approver(state: &SimState, request: &OauthRequest<'_>) -> Option<User> {
 /// The sim's own refusal when nobody (known) approves.
 fn no_approver(request: &OauthRequest<'_>) -> Response {
     let wanted = request.param("sim_user").unwrap_or_default();
-    let mut response = (
+    crate::errors::text_response(
         StatusCode::BAD_REQUEST,
-        format!(
+        &format!(
             "sim_user must name a fixture user who approves (gitlab-sim has no sign-in); got \
              {wanted:?}\n"
         ),
     )
-        .into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 /// `GET /oauth/authorize`: the consent page, or the error page; with `sim_user`, an immediate

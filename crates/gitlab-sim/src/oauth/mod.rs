@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use crate::params::{parse_form, Params};
+use crate::errors::text_response as text;
+use crate::params::{media_type, parse_form, Params};
 use crate::state::{SimState, PERSONAL_SCOPES};
 
 /// `access_token_expires_in 7200`.
@@ -247,17 +248,7 @@ fn body_params(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Map<Strin
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Default::default());
     }
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-    match media_type.as_deref() {
+    match media_type(headers).as_deref() {
         Some("application/x-www-form-urlencoded") => Ok(parse_form(&String::from_utf8_lossy(body))),
         Some("application/json") => match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(map),
@@ -266,15 +257,6 @@ fn body_params(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Map<Strin
         },
         _ => Ok(Default::default()),
     }
-}
-
-fn text(status: StatusCode, body: &str) -> Response {
-    let mut response = (status, body.to_owned()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
 }
 
 /// Which rack-cors rule of GitLab's `config/application.rb` covers an `/oauth` path.
