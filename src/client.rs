@@ -4,11 +4,12 @@
 use crate::transport::{Auth, Body, RawRequest, RawResponse, Transport};
 use domain::error::{check, decode};
 use domain::json::FromJson;
+use domain::kind::Owner;
 use domain::models::{self, CreatedToken};
 use domain::request::{self, Method};
 use domain::secret::Zeroize;
 use domain::{oauth, retry};
-use domain::{ApiError, ApiRequest, GitLabUrl, PageInfo, Secret};
+use domain::{ApiError, ApiRequest, GitLabUrl, Kind, PageInfo, Secret};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Callback;
@@ -394,19 +395,23 @@ impl Client {
         Ok((items, info))
     }
 
-    /// Every page of a list of credentials, following GitLab's next-page pointers. A row that
+    /// Every page of `owner`'s credentials of `kind` (one copy of this code in the module, not
+    /// one per caller), following GitLab's next-page pointers. A row that
     /// moved between two pages while they were read (a token created or revoked meanwhile) is
     /// kept once: the page's keyed lists need each id once.
     pub async fn all(
         &self,
-        make: impl Fn(u32) -> ApiRequest,
+        owner: &Owner,
+        kind: Kind,
     ) -> Result<Vec<models::Credential>, ApiError> {
         let mut out: Vec<models::Credential> = Vec::new();
         // Ids seen so far, sorted (a set type would cost the page more bytes than this).
         let mut seen: Vec<u64> = Vec::new();
         let mut page = 1;
         loop {
-            let (items, info) = self.page::<models::Credential>(&make(page)).await?;
+            let (items, info) = self
+                .page::<models::Credential>(&request::list(owner, kind, page))
+                .await?;
             for c in items {
                 if let Err(at) = seen.binary_search(&c.id) {
                     seen.insert(at, c.id);
@@ -424,8 +429,10 @@ impl Client {
     pub async fn created(&self, req: &ApiRequest) -> Result<CreatedToken, ApiError> {
         let mut res = self.send(req).await?;
         let result = match check(res.status, &res.body) {
-            Ok(()) => CreatedToken::from_json(&res.body).map_err(|_| {
-                ApiError::unexpected("GitLab's answer did not contain the new token. Check the token list before trying again.")
+            // Done, but unreadable: the status tells the page to look at the list.
+            Ok(()) => CreatedToken::from_json(&res.body).map_err(|_| ApiError {
+                status: Some(res.status),
+                ..ApiError::unexpected("GitLab's answer did not contain the new token.")
             }),
             Err(e) => Err(e),
         };

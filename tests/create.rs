@@ -357,3 +357,87 @@ async fn create_dialog_takes_focus_and_closes_on_escape() {
         "focus returns to the button that opened the dialog"
     );
 }
+
+/// GitLab made the token but its answer never arrived: the list is read, the token found, and
+/// its revocation offered at once, since nobody has its secret. Nothing is sent twice.
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_is_lost_is_found_and_offered_for_revocation() {
+    let fake = maintainer_gitlab();
+    let app = open_create(fake.clone()).await;
+    fill_valid_form(&app, "ci");
+    settle().await;
+    fake.on("POST", &tokens_path(), 0, serde_json::Value::Null);
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([
+            access_token(11, "deploy", 45, true, false),
+            fresh_token(12, "ci")
+        ]),
+    );
+    click(&app.get("create-submit"));
+    app.wait_for("the revocation offer", |a| {
+        a.find("revoke-dialog").is_some()
+    })
+    .await;
+    assert_eq!(fake.count("POST", &tokens_path()), 1, "never sent again");
+    assert!(app.find("create-dialog").is_none());
+    let why = app.text("secret-lost");
+    assert!(
+        why.contains("GitLab created \u{201c}ci\u{201d}") && why.contains("revoke it"),
+        "{why}"
+    );
+    assert!(app
+        .text("revoke-dialog")
+        .contains("Revoke \u{201c}ci\u{201d}"));
+
+    let delete = format!("{}/12", tokens_path());
+    fake.on("DELETE", &delete, 204, serde_json::Value::Null);
+    type_into(&app.get("revoke-confirm"), "ci");
+    settle().await;
+    click(&app.get("revoke-submit"));
+    app.wait_for("the dialog to close", |a| a.find("revoke-dialog").is_none())
+        .await;
+    assert_eq!(fake.count("DELETE", &delete), 1, "the orphan is revoked");
+}
+
+/// No answer and no new token in the list: the page says nothing was created, keeps the input,
+/// and leaves the retry to the user. An unreadable success answer is checked the same way.
+#[wasm_bindgen_test]
+async fn a_create_without_an_answer_is_checked_and_the_input_kept() {
+    let fake = maintainer_gitlab();
+    let app = open_create(fake.clone()).await;
+    fill_valid_form(&app, "ci");
+    settle().await;
+    fake.on("POST", &tokens_path(), 502, json!("Bad Gateway"));
+    click(&app.get("create-submit"));
+    app.wait_for("the verdict", |a| a.find("error").is_some())
+        .await;
+    let said = app.text("error");
+    assert!(said.contains("no such token was created"), "{said}");
+    assert_eq!(value(&app.get("token-name")), "ci", "input kept");
+    assert_eq!(fake.count("POST", &tokens_path()), 1);
+    assert!(
+        fake.count("GET", &tokens_path()) >= 2,
+        "the list was read again to check"
+    );
+
+    // 201 with half a body: done, but the secret is unreadable.
+    fake.on("POST", &tokens_path(), 201, json!("{\"id\": 12, \"tok"));
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([
+            access_token(11, "deploy", 45, true, false),
+            fresh_token(12, "ci")
+        ]),
+    );
+    click(&app.get("create-submit"));
+    app.wait_for("the revocation offer", |a| {
+        a.find("revoke-dialog").is_some()
+    })
+    .await;
+    assert!(app.text("secret-lost").contains("\u{201c}ci\u{201d}"));
+}

@@ -143,3 +143,82 @@ async fn revoke_needs_the_exact_name_then_deletes_reloads_and_tells() {
     assert_eq!(status.len(), 1);
     assert_eq!(text(&status[0]), "revoked");
 }
+
+/// GitLab rotated the token but its answer was lost: the old token is dead and nobody has the
+/// new one. The page finds the new token in the list, says so, and offers to rotate that one.
+#[wasm_bindgen_test]
+async fn a_rotation_whose_answer_is_lost_offers_to_rotate_the_new_token() {
+    let fake = maintainer_gitlab();
+    let app = tokens_page(fake.clone()).await;
+    click(&app.get("token-rotate"));
+    settle().await;
+    fake.on("POST", &rotate_path(), 502, json!("Bad Gateway"));
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([
+            access_token(11, "deploy", 45, false, true),
+            fresh_token(13, "deploy")
+        ]),
+    );
+    click(&app.get("rotate-submit"));
+    app.wait_for("the lost secret's notice", |a| {
+        a.find("secret-lost").is_some()
+    })
+    .await;
+    let why = app.text("secret-lost");
+    assert!(
+        why.contains("old token no longer works") && why.contains("rotate it again"),
+        "{why}"
+    );
+    assert_eq!(fake.count("POST", &rotate_path()), 1, "never sent again");
+
+    // The offer is for the new token.
+    let again = format!("{}/13/rotate", tokens_path());
+    fake.on(
+        "POST",
+        &again,
+        200,
+        created_token(14, "deploy", SECRET, &day(7)),
+    );
+    click(&app.get("rotate-submit"));
+    app.wait_for("the reveal dialog", |a| a.find("reveal-dialog").is_some())
+        .await;
+    assert_eq!(fake.count("POST", &again), 1);
+    assert_eq!(fake.count("POST", &rotate_path()), 1);
+}
+
+/// A revocation without an answer is checked in the list: done is reported as done; not done
+/// leaves the dialog open with the reason.
+#[wasm_bindgen_test]
+async fn a_revocation_without_an_answer_is_checked_in_the_list() {
+    let fake = maintainer_gitlab();
+    let revoke_path = format!("{}/11", tokens_path());
+    fake.on("DELETE", &revoke_path, 0, serde_json::Value::Null);
+    let app = tokens_page(fake.clone()).await;
+    click(&app.get("token-revoke"));
+    settle().await;
+    type_into(&app.get("revoke-confirm"), "deploy");
+    settle().await;
+    click(&app.get("revoke-submit"));
+    app.wait_for("the verdict", |a| a.find("error").is_some())
+        .await;
+    let said = app.text("error");
+    assert!(said.contains("not revoked and still works"), "{said}");
+    assert!(app.find("revoke-dialog").is_some());
+
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([access_token(11, "deploy", 45, false, true)]),
+    );
+    click(&app.get("revoke-submit"));
+    app.wait_for("the dialog to close", |a| a.find("revoke-dialog").is_none())
+        .await;
+    assert!(app
+        .text("notice")
+        .contains("Revoked \u{201c}deploy\u{201d}"));
+    assert_eq!(fake.count("DELETE", &revoke_path), 2, "once per click");
+}

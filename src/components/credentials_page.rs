@@ -3,6 +3,7 @@
 //! tabs, the table's columns, the form's fields and what the caller may do; this page loads the
 //! data and sends what its dialogs emit.
 
+use crate::client::Client;
 use crate::components::credential_form::{CredentialFormDialog, Sender};
 use crate::components::credential_table::CredentialTable;
 use crate::components::enable_key_dialog::EnableKeyDialog;
@@ -14,12 +15,14 @@ use crate::hooks::use_load;
 use crate::session::Session;
 use crate::state::Action as AppAction;
 use crate::time::today;
+use chrono::{DateTime, Utc};
 use domain::capability::{check_at, Action, Who};
 use domain::error::ErrorKind;
 use domain::features::Feature;
 use domain::kind::{settings_url, Owner, OwnerType};
 use domain::models::EXPIRY_URGENT_DAYS;
 use domain::models::{expiring_soon, partition, CreatedToken, Credential, Member, Place, User};
+use domain::reconcile::{self, Outcome, Write};
 use domain::request::{self, CreateBody};
 use domain::role::Caller;
 use domain::validate::FormContext;
@@ -181,7 +184,7 @@ async fn tab_counts(
         } else {
             session
                 .client
-                .all(|page| request::list(&holder.owner, k, page))
+                .all(&holder.owner, k)
                 .await
                 .ok()
                 .map(|rows| active_count(&rows))
@@ -217,11 +220,7 @@ async fn load(
             counts,
         });
     }
-    let rows = match session
-        .client
-        .all(|page| request::list(&holder.owner, kind, page))
-        .await
-    {
+    let rows = match session.client.all(&holder.owner, kind).await {
         Ok(rows) => Ok(rows),
         // Roles can change between calls; GitLab's refusal becomes the page's explanation.
         Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
@@ -264,13 +263,46 @@ async fn load(
     })
 }
 
+/// After a create, rotation or revocation that failed with `e`: GitLab's refusal as it came, or,
+/// when the change may have been made anyway, what the list now says became of it. Outcomes
+/// that leave the dialog open (nothing done, unclear) come back as the error to show.
+#[allow(clippy::too_many_arguments)]
+async fn settle(
+    client: &Client,
+    owner: &Owner,
+    kind: Kind,
+    write: Write,
+    before: &[u64],
+    sent_at: DateTime<Utc>,
+    e: ApiError,
+    changed: &Callback<AppAction>,
+) -> Result<Outcome, ApiError> {
+    if !reconcile::unsure(&e) {
+        return Err(e);
+    }
+    let after = client
+        .all(owner, kind)
+        .await
+        .map_err(|list| reconcile::unchecked(&e, &list))?;
+    let outcome = reconcile::reconcile(&write, before, &after, sent_at, today());
+    if outcome != Outcome::NotDone {
+        changed.emit(AppAction::TokensChanged);
+    }
+    match outcome {
+        Outcome::NotDone | Outcome::Unclear(_) => Err(reconcile::explain(&write, &outcome, &e)),
+        done => Ok(done),
+    }
+}
+
 #[derive(Clone, PartialEq)]
 enum Dialog {
     None,
     Create,
     Edit(Credential),
-    Rotate(Credential),
-    Revoke(Credential),
+    /// With why it is offered again, after a rotation whose new secret was lost.
+    Rotate(Credential, Option<AttrValue>),
+    /// With why it is offered, after a create whose secret was lost.
+    Revoke(Credential, Option<AttrValue>),
     /// A deploy key from another project.
     Enable,
 }
@@ -324,6 +356,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         return html! {};
     };
     let dialog = use_state(|| Dialog::None);
+    // The dialog a closing one hands over to (a lost secret's revocation or rotation).
+    let next = use_mut_ref(|| None::<Dialog>);
     let loader = {
         let session = session.clone();
         use_load(
@@ -359,15 +393,26 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     let read_only = session.read_only_reason();
     let highlight = ctx.highlight.filter(|h| h.0 == kind).map(|h| h.1);
     let close = {
-        let dialog = dialog.clone();
-        Callback::from(move |_| dialog.set(Dialog::None))
+        let (dialog, next) = (dialog.clone(), next.clone());
+        Callback::from(move |_| dialog.set(next.borrow_mut().take().unwrap_or(Dialog::None)))
     };
+    // What the page listed when a write is sent, to tell its result from older rows.
+    let before: Rc<Vec<u64>> = Rc::new(match &*loader.state {
+        Load::Ready(d) => d
+            .rows
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|r| r.id)
+            .collect(),
+        _ => Vec::new(),
+    });
     let on_action = {
         let dialog = dialog.clone();
         Callback::from(move |(action, row): (Action, Credential)| {
             dialog.set(match action {
-                Action::Rotate => Dialog::Rotate(row),
-                Action::Revoke => Dialog::Revoke(row),
+                Action::Rotate => Dialog::Rotate(row, None),
+                Action::Revoke => Dialog::Revoke(row, None),
                 Action::Edit => Dialog::Edit(row),
                 Action::Create | Action::View => Dialog::None,
             })
@@ -610,6 +655,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             (client.clone(), h.owner.clone(), editing.clone());
                         let reveal = reveal_with("Token created");
                         let notify = notify_changed.clone();
+                        let (before, next, dispatch) =
+                            (before.clone(), next.clone(), ctx.dispatch.clone());
                         sender(move |body: CreateBody| {
                             let (client, owner, editing, reveal, notify) = (
                                 client.clone(),
@@ -618,6 +665,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                 reveal.clone(),
                                 notify.clone(),
                             );
+                            let (before, next, dispatch) =
+                                (before.clone(), next.clone(), dispatch.clone());
                             async move {
                                 if let Some(row) = editing {
                                     let saved: Credential = client
@@ -627,18 +676,42 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                         format!("Saved \u{201c}{}\u{201d}.", saved.name),
                                         saved.id,
                                     );
-                                } else if spec.has_secret {
-                                    let created = client
-                                        .created(&request::create(&owner, kind, &body))
-                                        .await?;
-                                    reveal(created).await;
+                                    return Ok(());
+                                }
+                                let req = request::create(&owner, kind, &body);
+                                let sent_at = Utc::now();
+                                let failed = if spec.has_secret {
+                                    match client.created(&req).await {
+                                        Ok(created) => {
+                                            reveal(created).await;
+                                            return Ok(());
+                                        }
+                                        Err(e) => e,
+                                    }
                                 } else {
-                                    let added: Credential =
-                                        client.get(&request::create(&owner, kind, &body)).await?;
-                                    notify(
-                                        format!("Added \u{201c}{}\u{201d}.", added.name),
-                                        added.id,
-                                    );
+                                    match client.get::<Credential>(&req).await {
+                                        Ok(added) => {
+                                            notify(
+                                                format!("Added \u{201c}{}\u{201d}.", added.name),
+                                                added.id,
+                                            );
+                                            return Ok(());
+                                        }
+                                        Err(e) => e,
+                                    }
+                                };
+                                let write = Write::create(&body);
+                                match settle(&client, &owner, kind, write, &before, sent_at, failed, &dispatch).await? {
+                                    // Nobody has its secret: offer to revoke it at once.
+                                    Outcome::Created(row) if spec.has_secret => {
+                                        let why = format!("GitLab created \u{201c}{}\u{201d}, but its answer was lost on the way, and with it the only copy of the secret. Nobody can use this {}: revoke it.", row.name, kind.noun());
+                                        *next.borrow_mut() = Some(Dialog::Revoke(row, Some(why.into())));
+                                    }
+                                    Outcome::Created(row) => notify(
+                                        format!("Added \u{201c}{}\u{201d} (GitLab's answer was lost; the list shows it).", row.name),
+                                        row.id,
+                                    ),
+                                    _ => {}
                                 }
                                 Ok(())
                             }
@@ -654,12 +727,13 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             gitlab_base={session.client.gitlab().base().to_string()} {send} on_close={close.clone()} />
                     }
                 }
-                Dialog::Rotate(row) => {
+                Dialog::Rotate(row, why) => {
                     let own = session_token == Some(row.id);
                     let send = {
                         let (session, owner, id) = (session.clone(), h.owner.clone(), row.id);
                         let dispatch = ctx.dispatch.clone();
                         let reveal = reveal_with("Token rotated");
+                        let (name, before, next) = (row.name.clone(), before.clone(), next.clone());
                         sender(move |expires_at| {
                             let (session, owner, reveal, dispatch) = (
                                 session.clone(),
@@ -667,13 +741,37 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                 reveal.clone(),
                                 dispatch.clone(),
                             );
+                            let (name, before, next) = (name.clone(), before.clone(), next.clone());
                             async move {
                                 let req = if own {
                                     request::rotate_self(expires_at)
                                 } else {
                                     request::rotate(&owner, kind, id, expires_at)
                                 };
-                                let created = session.client.created(&req).await?;
+                                let sent_at = Utc::now();
+                                let created = match session.client.created(&req).await {
+                                    Ok(created) => created,
+                                    Err(e) => {
+                                        let write = Write::Rotate { id, name };
+                                        let client = &session.client;
+                                        // The old token is dead and nobody has the new one.
+                                        if let Outcome::Rotated(row) = settle(
+                                            client, &owner, kind, write, &before, sent_at, e,
+                                            &dispatch,
+                                        )
+                                        .await?
+                                        {
+                                            dispatch.emit(AppAction::Rotated {
+                                                old: id,
+                                                new: row.id,
+                                            });
+                                            let why = format!("GitLab rotated \u{201c}{}\u{201d}, but its answer was lost on the way, and with it the new secret. The old token no longer works and nobody has the new one: rotate it again to get a secret you can use.", row.name);
+                                            *next.borrow_mut() =
+                                                Some(Dialog::Rotate(row, Some(why.into())));
+                                        }
+                                        return Ok(());
+                                    }
+                                };
                                 dispatch.emit(AppAction::Rotated {
                                     old: id,
                                     new: created.meta.id,
@@ -692,8 +790,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                         })
                     };
                     html! {
-                        <RotateDialog token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
-                            {send} on_close={close.clone()} />
+                        <RotateDialog key={row.id} token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
+                            {send} on_close={close.clone()} why={why.clone()} />
                     }
                 }
                 Dialog::Enable => {
@@ -724,9 +822,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             let client = client.clone();
                             async move {
                                 let there = Owner::Project(ProjectRef::Id(id));
-                                client
-                                    .all(|page| request::list(&there, Kind::DeployKey, page))
-                                    .await
+                                client.all(&there, Kind::DeployKey).await
                             }
                         })
                     };
@@ -753,11 +849,12 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             on_close={close.clone()} />
                     }
                 }
-                Dialog::Revoke(row) => {
+                Dialog::Revoke(row, why) => {
                     let own = session_token == Some(row.id);
                     let send = {
                         let (client, owner, id, name) =
                             (client.clone(), h.owner.clone(), row.id, row.name.clone());
+                        let before = before.clone();
                         let notify = notify_changed.clone();
                         let dispatch = ctx.dispatch.clone();
                         let verb = if matches!(kind, Kind::DeployKey | Kind::TriggerToken) {
@@ -773,6 +870,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                 notify.clone(),
                                 dispatch.clone(),
                             );
+                            let before = before.clone();
                             async move {
                                 if own {
                                     client.empty(&request::revoke_self()).await?;
@@ -782,7 +880,21 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     )));
                                     return Ok(());
                                 }
-                                client.empty(&request::revoke(&owner, kind, id)).await?;
+                                let sent_at = Utc::now();
+                                if let Err(e) =
+                                    client.empty(&request::revoke(&owner, kind, id)).await
+                                {
+                                    // Only `Revoked` comes back: anything else is the error shown.
+                                    let write = Write::Revoke {
+                                        id,
+                                        name: name.clone(),
+                                    };
+                                    settle(
+                                        &client, &owner, kind, write, &before, sent_at, e,
+                                        &dispatch,
+                                    )
+                                    .await?;
+                                }
                                 notify(
                                     format!("{verb} \u{201c}{name}\u{201d}. It no longer works."),
                                     id,
@@ -791,7 +903,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             }
                         })
                     };
-                    html! { <RevokeDialog {kind} token={row.clone()} {send} on_close={close.clone()} /> }
+                    html! { <RevokeDialog key={row.id} {kind} token={row.clone()} {send} on_close={close.clone()} why={why.clone()} /> }
                 }
             };
             (header, dialogs)

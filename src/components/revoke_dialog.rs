@@ -16,6 +16,9 @@ pub struct RevokeDialogProps {
     pub token: Credential,
     pub send: Sender<(), ()>,
     pub on_close: Callback<()>,
+    /// Why the dialog opened by itself (a secret lost on the way), said first.
+    #[prop_or_default]
+    pub why: Option<AttrValue>,
 }
 
 #[component]
@@ -54,6 +57,7 @@ pub fn RevokeDialog(props: &RevokeDialogProps) -> Html {
     html! {
         <Modal title={format!("{verb} \u{201c}{}\u{201d}", props.token.name)} id="revoke-dialog" on_close={on_close}>
             <form class="form" {onsubmit} novalidate=true>
+                { props.why.as_ref().map(|why| html! { <div class="banner banner-error" role="alert" data-testid="secret-lost"><p>{ why }</p></div> }).unwrap_or_default() }
                 <div class="banner banner-error" role="note">
                     <p><strong>{ warning }</strong>{ format!(" Everything that uses this {noun} loses access at once.") }</p>
                 </div>

@@ -19,6 +19,9 @@ pub struct RotateDialogProps {
     pub choose_expiry: bool,
     pub send: Sender<Option<NaiveDate>, ()>,
     pub on_close: Callback<()>,
+    /// Why the dialog opened by itself (a secret lost on the way), said first.
+    #[prop_or_default]
+    pub why: Option<AttrValue>,
 }
 
 #[component]
@@ -67,6 +70,7 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
     html! {
         <Modal title={format!("Rotate \u{201c}{}\u{201d}", props.token.name)} id="rotate-dialog" on_close={on_close}>
             <form class="form" {onsubmit} novalidate=true>
+                { props.why.as_ref().map(|why| html! { <div class="banner banner-error" role="alert" data-testid="secret-lost"><p>{ why }</p></div> }).unwrap_or_default() }
                 <div class="banner banner-warning" role="note">
                     <p><strong>{ "The current token stops working immediately." }</strong>
                     { " Anything that uses it fails until you give it the new one. The new token keeps the name, scopes and role." }</p>

@@ -94,7 +94,8 @@ impl FakeGitLab {
         Rc::new(FakeGitLab::default())
     }
 
-    /// Answers `method path` with `status` and `body` from now on (replacing any earlier answer).
+    /// Answers `method path` with `status` and `body` from now on (replacing any earlier answer);
+    /// status 0 fails the request as the network would.
     pub fn on(&self, method: &str, path: &str, status: u16, body: Value) {
         let body = if body.is_null() {
             String::new()
@@ -181,6 +182,8 @@ impl Transport for FakeGitLab {
         });
         let routes = self.routes.borrow();
         let response = match routes.get(&(method.to_string(), path)) {
+            // Status 0: no answer at all (a dropped connection, a proxy's page without CORS).
+            Some(c) if c.status == 0 => return Box::pin(async { Err("Failed to fetch".into()) }),
             Some(c) => RawResponse {
                 status: c.status,
                 headers: c.headers.clone(),
@@ -249,6 +252,13 @@ pub fn access_token(id: u64, name: &str, expires_in: i64, active: bool, revoked:
         "created_at": "2025-01-01T10:00:00.000Z", "last_used_at": null,
         "expires_at": day(expires_in)
     })
+}
+
+/// A token as GitLab lists it right after it was made (created now).
+pub fn fresh_token(id: u64, name: &str) -> Value {
+    let mut row = access_token(id, name, 30, true, false);
+    row["created_at"] = json!(chrono::Utc::now().to_rfc3339());
+    row
 }
 
 /// What create and rotate answer: the token with its one-time secret.

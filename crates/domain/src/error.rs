@@ -329,9 +329,13 @@ pub fn decode<T: FromJson>(status: u16, body: &str) -> Result<T, ApiError> {
     check(status, body)?;
     json::from_str(body).map_err(|e| {
         let (line, column) = e.position(body);
-        ApiError::unexpected(format!(
-            "GitLab's answer could not be read (line {line}, column {column}). Is this address a GitLab instance?"
-        ))
+        // The status stays: a write answered 2xx was done, even if its answer is unreadable.
+        ApiError {
+            status: Some(status),
+            ..ApiError::unexpected(format!(
+                "GitLab's answer could not be read (line {line}, column {column}). Is this address a GitLab instance?"
+            ))
+        }
     })
 }
 

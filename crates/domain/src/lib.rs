@@ -17,6 +17,7 @@ pub mod kind;
 pub mod models;
 pub mod oauth;
 pub mod pagination;
+pub mod reconcile;
 pub mod request;
 pub mod retry;
 pub mod role;

@@ -654,3 +654,69 @@ fn ten_megabyte_bodies_are_decoded_or_refused_without_trouble() {
     let e = classify_error(500, &garbage);
     assert!(e.summary().chars().count() < 1000);
 }
+
+fn reconcile_rows() -> impl Strategy<Value = Vec<Credential>> {
+    // Few ids and names, so rows collide with the write and with each other.
+    let row = (
+        0u64..6,
+        prop::sample::select(vec!["ci", "deploy", ""]),
+        any::<bool>(),
+        any::<Option<bool>>(),
+        -20i64..20,
+        any::<Option<u8>>(),
+    )
+        .prop_map(|(id, name, revoked, active, minutes, expires)| Credential {
+            id,
+            name: name.into(),
+            revoked,
+            active,
+            created_at: Some(
+                chrono::DateTime::from_timestamp(1_795_000_000 + minutes * 60, 0).unwrap(),
+            ),
+            expires_at: expires.map(|d| today() + chrono::Duration::days(i64::from(d) - 100)),
+            ..Credential::default()
+        });
+    prop::collection::vec(row, 0..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 500,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_122),
+        ..ProptestConfig::default()
+    })]
+
+    /// Whatever the list after a lost answer holds, the verdict never names a token the page
+    /// had already listed, nor one of another name, nor a dead one.
+    #[test]
+    fn reconciling_never_blames_a_token_the_write_did_not_make(
+        rows in reconcile_rows(),
+        before in prop::collection::vec(0u64..6, 0..4),
+        which in 0u8..3,
+        id in 0u64..6,
+        name in prop::sample::select(vec!["ci", "deploy", ""]),
+    ) {
+        use domain::reconcile::{reconcile, Outcome, Write};
+        let name = name.to_string();
+        let write = match which {
+            0 => Write::Create { name: name.clone() },
+            1 => Write::Rotate { id, name: name.clone() },
+            _ => Write::Revoke { id, name: name.clone() },
+        };
+        let sent = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();
+        match reconcile(&write, &before, &rows, sent, today()) {
+            Outcome::Created(c) | Outcome::Rotated(c) => {
+                prop_assert_eq!(&c.name, &name);
+                prop_assert!(!before.contains(&c.id));
+                prop_assert!(c.status(today()).is_active());
+                prop_assert!(which != 2);
+            }
+            Outcome::Revoked => {
+                prop_assert_eq!(which, 2);
+                prop_assert!(rows.iter().all(|c| c.id != id || !c.status(today()).is_active()));
+            }
+            Outcome::NotDone | Outcome::Unclear(_) => {}
+        }
+    }
+}
