@@ -441,3 +441,41 @@ async fn a_create_without_an_answer_is_checked_and_the_input_kept() {
     .await;
     assert!(app.text("secret-lost").contains("\u{201c}ci\u{201d}"));
 }
+
+/// A browser sends a request again by itself when a reused connection drops before any answer:
+/// one create can make two tokens. Both are offered for revocation, one after the other.
+#[wasm_bindgen_test]
+async fn two_tokens_made_by_one_lost_create_are_both_offered_for_revocation() {
+    let fake = maintainer_gitlab();
+    let app = open_create(fake.clone()).await;
+    fill_valid_form(&app, "ci");
+    settle().await;
+    fake.on("POST", &tokens_path(), 0, serde_json::Value::Null);
+    fake.on(
+        "GET",
+        &tokens_path(),
+        200,
+        json!([
+            access_token(11, "deploy", 45, true, false),
+            fresh_token(12, "ci"),
+            fresh_token(13, "ci")
+        ]),
+    );
+    click(&app.get("create-submit"));
+    for id in [12, 13] {
+        app.wait_for("a revocation offer", |a| a.find("revoke-dialog").is_some())
+            .await;
+        assert!(app.text("secret-lost").contains("made it twice"));
+        let delete = format!("{}/{id}", tokens_path());
+        fake.on("DELETE", &delete, 204, serde_json::Value::Null);
+        type_into(&app.get("revoke-confirm"), "ci");
+        settle().await;
+        click(&app.get("revoke-submit"));
+        app.wait_for("the revocation", |_| fake.count("DELETE", &delete) == 1)
+            .await;
+        settle().await;
+    }
+    app.wait_for("no more offers", |a| a.find("revoke-dialog").is_none())
+        .await;
+    assert_eq!(fake.count("POST", &tokens_path()), 1);
+}

@@ -356,8 +356,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         return html! {};
     };
     let dialog = use_state(|| Dialog::None);
-    // The dialog a closing one hands over to (a lost secret's revocation or rotation).
-    let next = use_mut_ref(|| None::<Dialog>);
+    // Dialogs a closing one hands over to, last first (lost secrets' revocations, a rotation).
+    let next = use_mut_ref(Vec::<Dialog>::new);
     let loader = {
         let session = session.clone();
         use_load(
@@ -369,8 +369,9 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     };
     // Another page or tab closes any open dialog.
     {
-        let dialog = dialog.clone();
+        let (dialog, next) = (dialog.clone(), next.clone());
         use_effect_with((props.owner.clone(), props.kind), move |_| {
+            next.borrow_mut().clear();
             dialog.set(Dialog::None)
         });
     }
@@ -394,7 +395,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
     let highlight = ctx.highlight.filter(|h| h.0 == kind).map(|h| h.1);
     let close = {
         let (dialog, next) = (dialog.clone(), next.clone());
-        Callback::from(move |_| dialog.set(next.borrow_mut().take().unwrap_or(Dialog::None)))
+        Callback::from(move |_| dialog.set(next.borrow_mut().pop().unwrap_or(Dialog::None)))
     };
     // What the page listed when a write is sent, to tell its result from older rows.
     let before: Rc<Vec<u64>> = Rc::new(match &*loader.state {
@@ -701,16 +702,31 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     }
                                 };
                                 let write = Write::create(&body);
-                                match settle(&client, &owner, kind, write, &before, sent_at, failed, &dispatch).await? {
-                                    // Nobody has its secret: offer to revoke it at once.
-                                    Outcome::Created(row) if spec.has_secret => {
-                                        let why = format!("GitLab created \u{201c}{}\u{201d}, but its answer was lost on the way, and with it the only copy of the secret. Nobody can use this {}: revoke it.", row.name, kind.noun());
-                                        *next.borrow_mut() = Some(Dialog::Revoke(row, Some(why.into())));
+                                match settle(
+                                    &client, &owner, kind, write, &before, sent_at, failed,
+                                    &dispatch,
+                                )
+                                .await?
+                                {
+                                    // Nobody has their secrets: offer to revoke them at once, one
+                                    // after the other.
+                                    Outcome::Created(rows) if spec.has_secret => {
+                                        let twice = if rows.len() > 1 {
+                                            " (the browser sent the request again when the connection dropped, so GitLab made it twice)"
+                                        } else {
+                                            ""
+                                        };
+                                        let mut offers = next.borrow_mut();
+                                        for row in rows.into_iter().rev() {
+                                            let why = format!("GitLab created \u{201c}{}\u{201d}{twice}, but its answer was lost on the way, and with it the only copy of the secret. Nobody can use this {}: revoke it.", row.name, kind.noun());
+                                            offers.push(Dialog::Revoke(row, Some(why.into())));
+                                        }
                                     }
-                                    Outcome::Created(row) => notify(
-                                        format!("Added \u{201c}{}\u{201d} (GitLab's answer was lost; the list shows it).", row.name),
-                                        row.id,
-                                    ),
+                                    Outcome::Created(rows) => {
+                                        for row in rows {
+                                            notify(format!("Added \u{201c}{}\u{201d} (GitLab's answer was lost; the list shows it).", row.name), row.id);
+                                        }
+                                    }
                                     _ => {}
                                 }
                                 Ok(())
@@ -766,8 +782,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                                 new: row.id,
                                             });
                                             let why = format!("GitLab rotated \u{201c}{}\u{201d}, but its answer was lost on the way, and with it the new secret. The old token no longer works and nobody has the new one: rotate it again to get a secret you can use.", row.name);
-                                            *next.borrow_mut() =
-                                                Some(Dialog::Rotate(row, Some(why.into())));
+                                            next.borrow_mut()
+                                                .push(Dialog::Rotate(row, Some(why.into())));
                                         }
                                         return Ok(());
                                     }

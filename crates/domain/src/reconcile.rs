@@ -58,8 +58,10 @@ impl Write {
 pub enum Outcome {
     /// Nothing changed: the input can be sent again.
     NotDone,
-    /// Created; its answer, and any secret in it, was lost.
-    Created(Credential),
+    /// Created; its answer, and any secret in it, was lost. Sometimes more than once: a browser
+    /// sends a request again by itself when a reused connection closes before any answer, so a
+    /// dropped create can make two tokens, both without a known secret.
+    Created(Vec<Credential>),
     /// Rotated: the old token is dead and this new one's secret was lost.
     Rotated(Credential),
     Revoked,
@@ -90,17 +92,15 @@ pub fn reconcile(
         .collect();
     // Any active row of that id (the client lists each id once; this does not rely on it).
     let alive = |id: u64| after.iter().any(|c| c.id == id && active(c));
-    if new.len() > 1 {
-        return Outcome::Unclear(format!(
-            "{} new tokens named \u{201c}{}\u{201d} are listed, so which one this page made cannot be told.",
-            new.len(),
-            write.name()
-        ));
-    }
     match write {
-        Write::Create { .. } => new
-            .first()
-            .map_or(Outcome::NotDone, |c| Outcome::Created((*c).clone())),
+        Write::Create { .. } if new.is_empty() => Outcome::NotDone,
+        Write::Create { .. } => Outcome::Created(new.into_iter().cloned().collect()),
+        // A rotation sent twice fails the second time (its token is already revoked): two new
+        // tokens are not both this page's.
+        Write::Rotate { name, .. } if new.len() > 1 => Outcome::Unclear(format!(
+            "{} new tokens named \u{201c}{name}\u{201d} are listed, so which one this page made cannot be told.",
+            new.len()
+        )),
         Write::Rotate { id, name } => match new.first() {
             Some(c) => Outcome::Rotated((*c).clone()),
             None if alive(*id) => Outcome::NotDone,
@@ -218,7 +218,7 @@ mod tests {
                 sent,
                 today()
             ),
-            Outcome::Created(made.clone())
+            Outcome::Created(vec![made.clone()])
         );
         // Another name, or a row from long before the send (a list the page had not seen), is
         // not this create's.
@@ -238,7 +238,7 @@ mod tests {
                 sent,
                 today()
             ),
-            Outcome::Created(skewed)
+            Outcome::Created(vec![skewed])
         );
     }
 
@@ -259,13 +259,28 @@ mod tests {
     }
 
     #[test]
-    fn two_candidates_are_unclear() {
+    fn a_create_sent_twice_by_the_browser_made_two_tokens_without_a_secret() {
         let write = Write::Create { name: "ci".into() };
         let rows = [
             row(7, "ci", at(12, 0), false),
             row(8, "ci", at(12, 1), false),
         ];
         let out = reconcile(&write, &[], &rows, at(12, 0), today());
+        assert_eq!(out, Outcome::Created(rows.to_vec()));
+    }
+
+    #[test]
+    fn two_new_tokens_after_one_rotation_are_unclear() {
+        let write = Write::Rotate {
+            id: 1,
+            name: "ci".into(),
+        };
+        let rows = [
+            row(1, "ci", at(9, 0), true),
+            row(7, "ci", at(12, 0), false),
+            row(8, "ci", at(12, 1), false),
+        ];
+        let out = reconcile(&write, &[1], &rows, at(12, 0), today());
         assert!(matches!(out, Outcome::Unclear(ref s) if s.contains("2 new tokens")));
     }
 

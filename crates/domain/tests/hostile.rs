@@ -706,11 +706,20 @@ proptest! {
         };
         let sent = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();
         match reconcile(&write, &before, &rows, sent, today()) {
-            Outcome::Created(c) | Outcome::Rotated(c) => {
+            Outcome::Created(made) => {
+                prop_assert_eq!(which, 0);
+                prop_assert!(!made.is_empty());
+                for c in made {
+                    prop_assert_eq!(&c.name, &name);
+                    prop_assert!(!before.contains(&c.id));
+                    prop_assert!(c.status(today()).is_active());
+                }
+            }
+            Outcome::Rotated(c) => {
+                prop_assert_eq!(which, 1);
                 prop_assert_eq!(&c.name, &name);
                 prop_assert!(!before.contains(&c.id));
                 prop_assert!(c.status(today()).is_active());
-                prop_assert!(which != 2);
             }
             Outcome::Revoked => {
                 prop_assert_eq!(which, 2);

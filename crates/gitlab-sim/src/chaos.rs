@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ pub enum After {
     Keep,
     /// The change is made; the client sees a proxy's 502 instead.
     LoseAs502,
-    /// The change is made; the connection closes.
+    /// The change is made; the connection closes in the middle of the answer.
     LoseAsDrop,
     Truncate,
 }
@@ -227,8 +228,28 @@ pub fn caller_key(headers: &HeaderMap) -> String {
         .unwrap_or_default()
 }
 
+/// An answer cut off after its status line and headers: the connection closes mid-body and the
+/// client sees a failure although the change was made. The headers go out first on purpose: on
+/// a connection that closes before any byte of an answer, browsers send the request again by
+/// themselves (POSTs included), which would hide the loss and make the change twice.
+pub fn cut_off(response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let head = futures_util::stream::once(async { Ok(axum::body::Bytes::from_static(b"{")) });
+    // The pause lets the server flush what it has before the connection goes.
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "answer cut off by the sim's fault model",
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(head.chain(cut)))
+}
+
 /// A connection closed with no answer: the body fails before anything is written, so the
-/// server aborts the connection and the browser sees a network error.
+/// server aborts the connection and the browser sees a network error (or, on a reused
+/// connection, sends the request again).
 pub fn dropped() -> Response {
     let stream = futures_util::stream::once(async {
         Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(

@@ -192,7 +192,7 @@ async fn entry(
         match fate {
             After::Keep => {}
             After::LoseAs502 => return chaos::canned(&Canned::Status(502)).0,
-            After::LoseAsDrop => return chaos::dropped(),
+            After::LoseAsDrop => return chaos::cut_off(response),
             After::Truncate => {
                 let (mut parts, body) = response.into_parts();
                 let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();

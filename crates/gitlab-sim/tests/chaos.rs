@@ -150,3 +150,44 @@ fn bad_settings_are_refused_and_change_nothing() {
         0.0
     );
 }
+
+/// A lost answer that closes the connection does so mid-answer, after the status line: on a
+/// connection that closes before any byte, browsers send the request again by themselves
+/// (POSTs too), which would make the change twice and hide the loss.
+#[test]
+fn a_dropped_answer_is_cut_off_after_its_status_line() {
+    use std::io::{Read, Write};
+    let sim = start();
+    let mut cut_seen = false;
+    for seed in 0..20 {
+        chaos(&sim, json!({"seed": seed, "lost_answer_rate": 1.0}));
+        let body = format!(r#"{{"name":"cut-{seed}","scopes":["api"],"expires_at":"2025-07-01"}}"#);
+        let mut tcp = std::net::TcpStream::connect(sim.api_addr).unwrap();
+        write!(
+            tcp,
+            "POST /api/v4/projects/100/access_tokens HTTP/1.1\r\nHost: sim\r\nConnection: close\r\nPRIVATE-TOKEN: {MAINT}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        let _ = tcp.read_to_end(&mut got);
+        let text = String::from_utf8_lossy(&got);
+        assert!(
+            text.starts_with("HTTP/1.1 "),
+            "some answer arrives: {text:?}"
+        );
+        if text.starts_with("HTTP/1.1 201") {
+            // Chunked, and never finished: no last chunk.
+            assert!(!text.ends_with("0\r\n\r\n"), "{text:?}");
+            assert!(
+                !text.contains(r#""token""#),
+                "no secret gets through: {text:?}"
+            );
+            cut_seen = true;
+        } else {
+            assert!(text.starts_with("HTTP/1.1 502"), "{text:?}");
+        }
+    }
+    assert!(cut_seen, "some seeds cut the answer off");
+}
