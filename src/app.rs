@@ -182,11 +182,16 @@ pub fn App(props: &AppProps) -> Html {
 }
 
 fn page(route: Route) -> Html {
+    let groups = matches!(route, Route::Groups(_));
     match route {
-        Route::Projects(query) => {
-            html! { <PlacesPage key="projects" of={OwnerType::Project} {query} /> }
+        Route::Projects(query) | Route::Groups(query) => {
+            let (key, of) = if groups {
+                ("groups", OwnerType::Group)
+            } else {
+                ("projects", OwnerType::Project)
+            };
+            html! { <PlacesPage {key} {of} {query} /> }
         }
-        Route::Groups(query) => html! { <PlacesPage key="groups" of={OwnerType::Group} {query} /> },
         Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
         Route::Check => html! { <TokenCheck /> },
         Route::NotFound => html! {
