@@ -3,7 +3,7 @@
 use crate::client::Client;
 use crate::components::connect::ConnectPage;
 use crate::components::credentials_page::CredentialsPage;
-use crate::components::header::Header;
+use crate::components::header::{header, HeaderProps};
 use crate::components::places::PlacesPage;
 use crate::components::reveal::RevealDialog;
 use crate::components::token_check::TokenCheck;
@@ -127,7 +127,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <div class="app">
-                <Header session={state.session.clone()} route={route.clone()} {on_disconnect} />
+                { header(&HeaderProps { session: state.session.clone(), route: route.clone(), on_disconnect }) }
                 <main id="main" class="main" tabindex="-1">
                     // Floating at the bottom on wide screens; first in the page on phones, where
                     // a floating one would cover the form under it.
@@ -182,11 +182,16 @@ pub fn App(props: &AppProps) -> Html {
 }
 
 fn page(route: Route) -> Html {
+    let groups = matches!(route, Route::Groups(_));
     match route {
-        Route::Projects(query) => {
-            html! { <PlacesPage key="projects" of={OwnerType::Project} {query} /> }
+        Route::Projects(query) | Route::Groups(query) => {
+            let (key, of) = if groups {
+                ("groups", OwnerType::Group)
+            } else {
+                ("projects", OwnerType::Project)
+            };
+            html! { <PlacesPage {key} {of} {query} /> }
         }
-        Route::Groups(query) => html! { <PlacesPage key="groups" of={OwnerType::Group} {query} /> },
         Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
         Route::Check => html! { <TokenCheck /> },
         Route::NotFound => html! {

@@ -63,47 +63,58 @@ fn cell(
     this_session: bool,
     lineage: Option<String>,
 ) -> Html {
-    let label = column.title();
-    match column {
-        Column::Name => html! {
-            <td class="cell-name">
-                <div class="token-name">{ shown(&t.name).into_owned() }
-                    { if this_session { html! { <span class="badge badge-info" data-testid="this-session" title="tokenwarden is signed in with this token">{ "this session" }</span> } } else { html! {} } }
-                </div>
-                { lineage.map(|l| html! { <div class="muted small" data-testid="row-lineage">{ l }</div> }).unwrap_or_default() }
-                { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
-                { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
-                { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ shown(&t.description).into_owned() }</div> } } }
-            </td>
-        },
-        Column::Scopes => html! {
-            <td data-label={label}><ul class="chips">{ for t.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
-        },
-        Column::Role => html! {
-            <td data-label={label}>{ t.access_level.map(|r| r.label()).unwrap_or("—") }</td>
-        },
-        Column::WriteAccess => html! {
-            <td data-label={label}>{ if t.can_push == Some(true) { "read and write" } else { "read-only" } }</td>
-        },
-        Column::Owner => html! {
-            <td data-label={label}>{ t.owner.as_ref().map(|o| format!("@{}", o.username)).unwrap_or_else(|| "—".into()) }</td>
-        },
-        Column::Created => html! {
-            <td data-label={label}>{ t.created_at.map(|c| date(c.date_naive())).unwrap_or_else(|| "—".into()) }</td>
-        },
-        Column::LastUsed => html! {
-            <td data-label={label}>{ t.last_used_at.map(|u| relative(u, today)).unwrap_or_else(|| "never".into()) }</td>
-        },
-        Column::Expires => {
-            let status = t.status(today);
-            html! {
-                <td data-label={label}>
-                    <div>{ t.expires_at.map(date).unwrap_or_else(|| "never".into()) }</div>
-                    <span class={classes!("badge", format!("badge-{}", status.severity()))} data-testid="token-status">{ status.label() }</span>
+    let value = match column {
+        Column::Name => {
+            return html! {
+                <td class="cell-name">
+                    <div class="token-name">{ shown(&t.name).into_owned() }
+                        { if this_session { html! { <span class="badge badge-info" data-testid="this-session" title="tokenwarden is signed in with this token">{ "this session" }</span> } } else { html! {} } }
+                    </div>
+                    { lineage.map(|l| html! { <div class="muted small" data-testid="row-lineage">{ l }</div> }).unwrap_or_default() }
+                    { if t.username.is_empty() { html! {} } else { html! { <div class="muted small">{ "username " }<span class="mono" data-testid="row-username">{ &t.username }</span></div> } } }
+                    { if t.fingerprint.is_empty() { html! {} } else { html! { <div class="muted small mono" data-testid="row-fingerprint">{ &t.fingerprint }</div> } } }
+                    { if t.description.is_empty() { html! {} } else { html! { <div class="muted small">{ shown(&t.description).into_owned() }</div> } } }
                 </td>
             }
         }
-    }
+        Column::Scopes => {
+            html! { <ul class="chips">{ for t.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul> }
+        }
+        Column::Role => t.access_level.map(|r| r.label()).unwrap_or("—").into(),
+        Column::WriteAccess => if t.can_push == Some(true) {
+            "read and write"
+        } else {
+            "read-only"
+        }
+        .into(),
+        Column::Owner => t
+            .owner
+            .as_ref()
+            .map(|o| format!("@{}", o.username))
+            .unwrap_or_else(|| "—".into())
+            .into(),
+        Column::Created => t
+            .created_at
+            .map(|c| date(c.date_naive()))
+            .unwrap_or_else(|| "—".into())
+            .into(),
+        Column::LastUsed => t
+            .last_used_at
+            .map(|u| relative(u, today))
+            .unwrap_or_else(|| "never".into())
+            .into(),
+        Column::Expires => {
+            let status = t.status(today);
+            html! {
+                <>
+                    <div>{ t.expires_at.map(date).unwrap_or_else(|| "never".into()) }</div>
+                    <span class={classes!("badge", format!("badge-{}", status.severity()))} data-testid="token-status">{ status.label() }</span>
+                </>
+            }
+        }
+    };
+    // One cell element for every column but the name's.
+    html! { <td data-label={column.title()}>{ value }</td> }
 }
 
 /// Focuses row `id` of the table under `root`, unless a dialog holds the focus.

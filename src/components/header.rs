@@ -9,7 +9,6 @@ use domain::{Kind, Route};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub session: Option<Rc<Session>>,
     /// Where the page is, for the navigation's current marker.
@@ -17,8 +16,9 @@ pub struct HeaderProps {
     pub on_disconnect: Callback<()>,
 }
 
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
+/// A plain function, not a component: it has no state of its own, and each component costs the
+/// module its own copy of Yew's lifecycle code.
+pub fn header(props: &HeaderProps) -> Html {
     let who = props.session.as_ref().map(|s| {
         let expiry = s.token_info.as_ref().map(|t| {
             let status = t.status(today());

@@ -39,6 +39,21 @@ fn navigate(route: &Route) {
     }
 }
 
+/// One end of the pager: a link, or the same words marked disabled at the end of the list.
+fn pager(
+    href: Option<String>,
+    testid: &'static str,
+    rel: &'static str,
+    label: &'static str,
+) -> Html {
+    match href {
+        Some(href) => html! { <a class="btn" data-testid={testid} {rel} {href}>{ label }</a> },
+        None => {
+            html! { <span class="btn" aria-disabled="true" data-testid={testid}>{ label }</span> }
+        }
+    }
+}
+
 #[component]
 pub fn PlacesPage(props: &PlacesPageProps) -> Html {
     let Some(ctx) = use_context::<AppCtx>() else {
@@ -141,15 +156,9 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
                         } else {
                             html! {
                                 <nav class="pager" aria-label="Pages">
-                                    { match info.prev_page {
-                                        Some(p) => html! { <a class="btn" data-testid="projects-prev" rel="prev" href={page_link(p)}>{ "← Previous" }</a> },
-                                        None => html! { <span class="btn" aria-disabled="true" data-testid="projects-prev">{ "← Previous" }</span> },
-                                    } }
+                                    { pager(info.prev_page.map(page_link), "projects-prev", "prev", "← Previous") }
                                     <span class="muted" data-testid="projects-page">{ pages }</span>
-                                    { match info.next_page {
-                                        Some(p) => html! { <a class="btn" data-testid="projects-next" rel="next" href={page_link(p)}>{ "Next →" }</a> },
-                                        None => html! { <span class="btn" aria-disabled="true" data-testid="projects-next">{ "Next →" }</span> },
-                                    } }
+                                    { pager(info.next_page.map(page_link), "projects-next", "next", "Next →") }
                                 </nav>
                             }
                         }
