@@ -3,7 +3,7 @@
 //! unless the user opts in to stay signed in in this tab; the address (not a secret) is
 //! remembered for next time. Also where a return from GitLab and a kept session are picked up.
 
-use crate::components::field::{described_by, Field};
+use crate::components::field::{described_by, field};
 use crate::components::load::error_banner;
 use crate::context::{AppCtx, Settings};
 use crate::keep;
@@ -370,12 +370,11 @@ pub fn ConnectPage() -> Html {
                             <p class="field" data-testid="connect-instance">{ "GitLab: " }<strong>{ g.base() }</strong></p>
                         },
                         None => html! {
-                            <Field id="gitlab-url" label="GitLab address" error={url_error.clone()}
-                                help={AttrValue::from("For example https://gitlab.com or your company's instance.")}>
+                            { field("gitlab-url", "GitLab address", Some("For example https://gitlab.com or your company's instance.".into()), url_error.clone(), html! {
                                 <input id="gitlab-url" type="url" inputmode="url" autocomplete="url" placeholder="https://gitlab.example.com"
                                     value={(*url).clone()} oninput={oninput_url} data-testid="connect-url" required=true
                                     aria-invalid={url_error.is_some().to_string()} aria-describedby={described_by("gitlab-url")} />
-                            </Field>
+                            }) }
                         },
                     }
                 }
@@ -404,15 +403,14 @@ pub fn ConnectPage() -> Html {
                         None => html! {},
                     }
                 }
-                <Field id="gitlab-token" label="Personal access token" error={token_error.clone()}
-                    help={AttrValue::from("Needs the api scope to create, rotate and revoke; read_api is enough to look.")}>
+                { field("gitlab-token", "Personal access token", Some("Needs the api scope to create, rotate and revoke; read_api is enough to look.".into()), token_error.clone(), html! {
                     // Text, not password, and masked by CSS: password managers offer to save a
                     // password field's value when its form goes away, as this one does.
                     <input id="gitlab-token" type="text" class="secret-input" autocomplete="off" spellcheck="false" autocapitalize="off"
                         data-lpignore="true" data-bwignore="true" ref={token_ref}
                         data-testid="connect-token" required=true
                         aria-invalid={token_error.is_some().to_string()} aria-describedby={described_by("gitlab-token")} />
-                </Field>
+                }) }
                 {
                     match new_token_link {
                         Some(href) => html! {

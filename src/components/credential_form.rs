@@ -3,8 +3,19 @@
 //! the field they concern, and input is kept on failure. The dialog emits the validated body;
 //! the page's sender does the call.
 
-use crate::components::expiry_picker::ExpiryPicker;
-use crate::components::field::{described_by, Field as FormField};
+use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
+use crate::components::field::{described_by, field};
+
+/// A form field the form can find by `data-field` (to focus the first one in error).
+fn form_field(
+    id: &'static str,
+    label: &str,
+    help: Option<String>,
+    error: Option<String>,
+    control: Html,
+) -> Html {
+    html! { <div data-field={id}>{ field(id, label, help, error, control) }</div> }
+}
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
@@ -206,15 +217,18 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
                       help: Option<&'static str>| {
         let id = field_id(field);
         let error = message(field);
-        html! {
-            <div data-field={id}>
-                <FormField id={id} label={kind.field_label(field)} error={error.clone()} help={help.map(AttrValue::from)}>
-                    <input id={id} type="text" {value} oninput={text_input(field, set)}
-                        disabled={busy} maxlength="300" data-testid={id} autocomplete="off" spellcheck="false"
-                        aria-invalid={error.is_some().to_string()} aria-describedby={described_by(id)} />
-                </FormField>
-            </div>
-        }
+        let invalid = error.is_some().to_string();
+        form_field(
+            id,
+            kind.field_label(field),
+            help.map(String::from),
+            error,
+            html! {
+                <input id={id} type="text" {value} oninput={text_input(field, set)}
+                    disabled={busy} maxlength="300" data-testid={id} autocomplete="off" spellcheck="false"
+                    aria-invalid={invalid} aria-describedby={described_by(id)} />
+            },
+        )
     };
     let render = |field: Field| -> Html {
         let id = field_id(field);
@@ -248,16 +262,20 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
                 let preview = ssh_key::parse(&form.key)
                     .ok()
                     .map(|k| format!("{} · {}", k.kind.label(), k.fingerprint_sha256));
-                html! {
-                    <div data-field={id}>
-                        <FormField id={id} label={label} error={error.clone()}
-                            help={AttrValue::from(preview.unwrap_or_else(|| "The whole line of your .pub file: ssh-ed25519 AAAA… comment.".into()))}>
-                            <textarea id={id} rows="3" value={form.key.clone()} oninput={text_input(field, |f, v| f.key = v)}
-                                disabled={busy} data-testid={id} spellcheck="false" autocomplete="off"
-                                aria-invalid={invalid} aria-describedby={described_by(id)} />
-                        </FormField>
-                    </div>
-                }
+                let help = preview.unwrap_or_else(|| {
+                    "The whole line of your .pub file: ssh-ed25519 AAAA… comment.".into()
+                });
+                form_field(
+                    id,
+                    label,
+                    Some(help),
+                    error,
+                    html! {
+                        <textarea id={id} rows="3" value={form.key.clone()} oninput={text_input(field, |f, v| f.key = v)}
+                            disabled={busy} data-testid={id} spellcheck="false" autocomplete="off"
+                            aria-invalid={invalid} aria-describedby={described_by(id)} />
+                    },
+                )
             }
             Field::CanPush => {
                 let onchange = {
@@ -287,19 +305,29 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
                         update(&|f| f.role = role);
                     })
                 };
-                html! {
-                    <div data-field={id}>
-                        <FormField id={id} label={label} error={error.clone()}
-                            help={AttrValue::from(format!("Up to your own role ({}).", props.ctx.caller.role.map(|r| r.label()).unwrap_or("administrator")))}>
-                            <select id={id} {onchange} disabled={busy} data-testid={id}
-                                aria-invalid={invalid} aria-describedby={described_by(id)}>
-                                { for roles.iter().map(|r| html! {
-                                    <option value={r.level().to_string()} selected={form.role == Some(*r)}>{ r.label() }</option>
-                                }) }
-                            </select>
-                        </FormField>
-                    </div>
-                }
+                let help = format!(
+                    "Up to your own role ({}).",
+                    props
+                        .ctx
+                        .caller
+                        .role
+                        .map(|r| r.label())
+                        .unwrap_or("administrator")
+                );
+                form_field(
+                    id,
+                    label,
+                    Some(help),
+                    error,
+                    html! {
+                        <select id={id} {onchange} disabled={busy} data-testid={id}
+                            aria-invalid={invalid} aria-describedby={described_by(id)}>
+                            { for roles.iter().map(|r| html! {
+                                <option value={r.level().to_string()} selected={form.role == Some(*r)}>{ r.label() }</option>
+                            }) }
+                        </select>
+                    },
+                )
             }
             Field::Scopes => {
                 let offered = validate::offered_scopes(kind, &props.ctx);
@@ -355,8 +383,8 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
                 let required = spec.expiry == domain::kind::ExpiryRule::Required;
                 html! {
                     <div data-field={id}>
-                        <ExpiryPicker id={id} value={form.expiry.clone()} today={props.ctx.today} {on_change}
-                            {error} disabled={busy} {required} />
+                        { expiry_picker(ExpiryPicker { id, value: form.expiry.clone(), today: props.ctx.today, on_change,
+                            error, disabled: busy, required }) }
                     </div>
                 }
             }

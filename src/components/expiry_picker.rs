@@ -8,26 +8,23 @@ use domain::{ExpiryChoice, EXPIRY_PRESETS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ExpiryPickerProps {
-    pub id: AttrValue,
+pub struct ExpiryPicker {
+    pub id: &'static str,
     pub value: ExpiryChoice,
     pub today: NaiveDate,
     pub on_change: Callback<ExpiryChoice>,
-    #[prop_or_default]
     pub error: Option<String>,
-    #[prop_or_default]
     pub disabled: bool,
     /// Whether the kind must expire (access tokens): no "never", and at most a year out.
-    #[prop_or(true)]
     pub required: bool,
 }
 
-#[component]
-pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
+/// The picker for `props`. A plain function rather than a component: its state lives in the
+/// form that owns it, and a component's machinery would cost the module bytes for nothing.
+pub fn expiry_picker(props: ExpiryPicker) -> Html {
     let (min, year) = window(props.today);
     let max = props.required.then_some(year);
-    let id = props.id.clone();
+    let id = props.id;
     let custom_text = match &props.value {
         ExpiryChoice::Custom(s) => s.clone(),
         ExpiryChoice::Preset(_) | ExpiryChoice::Never => String::new(),
@@ -38,7 +35,7 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
         let checked = props.value == ExpiryChoice::Preset(days);
         html! {
             <label class={classes!("choice", checked.then_some("choice-on"))}>
-                <input type="radio" name={id.clone()} checked={checked} disabled={props.disabled}
+                <input type="radio" name={id} checked={checked} disabled={props.disabled}
                     data-testid={format!("expiry-preset-{days}")}
                     onchange={Callback::from(move |_| on_change.emit(ExpiryChoice::Preset(days)))} />
                 <span>{ format!("{days} days") }</span>
@@ -52,7 +49,7 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
         let checked = props.value == ExpiryChoice::Never;
         html! {
             <label class={classes!("choice", checked.then_some("choice-on"))}>
-                <input type="radio" name={id.clone()} checked={checked} disabled={props.disabled}
+                <input type="radio" name={id} checked={checked} disabled={props.disabled}
                     data-testid="expiry-never" onchange={Callback::from(move |_| on_change.emit(ExpiryChoice::Never))} />
                 <span>{ "Never" }</span>
             </label>
@@ -87,7 +84,7 @@ pub fn ExpiryPicker(props: &ExpiryPickerProps) -> Html {
                 { never.unwrap_or_default() }
                 { for presets }
                 <label class={classes!("choice", is_custom.then_some("choice-on"))}>
-                    <input type="radio" name={id.clone()} checked={is_custom} disabled={props.disabled}
+                    <input type="radio" name={id} checked={is_custom} disabled={props.disabled}
                         data-testid="expiry-custom" onchange={choose_custom} />
                     <span>{ "Custom date" }</span>
                 </label>

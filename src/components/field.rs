@@ -2,37 +2,33 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct FieldProps {
-    pub id: AttrValue,
-    pub label: AttrValue,
-    #[prop_or_default]
-    pub help: Option<AttrValue>,
-    #[prop_or_default]
-    pub error: Option<String>,
-    pub children: Html,
-}
-
 /// The id of the element describing field `id` (help or error), for `aria-describedby`.
 pub fn described_by(id: &str) -> String {
     format!("{id}-help {id}-error")
 }
 
-#[component]
-pub fn Field(props: &FieldProps) -> Html {
-    let id = &props.id;
+/// Field `id` of a form: its label, `control`, help and error.
+/// A plain function rather than a component: it keeps no state, and a component's machinery
+/// would cost the module bytes for nothing.
+pub fn field(
+    id: &'static str,
+    label: &str,
+    help: Option<String>,
+    error: Option<String>,
+    control: Html,
+) -> Html {
     html! {
-        <div class={classes!("field", props.error.is_some().then_some("field-invalid"))}>
-            <label for={id.clone()}>{ props.label.clone() }</label>
-            { props.children.clone() }
+        <div class={classes!("field", error.is_some().then_some("field-invalid"))}>
+            <label for={id}>{ label }</label>
+            { control }
             {
-                match &props.help {
-                    Some(h) => html! { <p class="help" id={format!("{id}-help")}>{ h.clone() }</p> },
+                match help {
+                    Some(h) => html! { <p class="help" id={format!("{id}-help")}>{ h }</p> },
                     None => html! {},
                 }
             }
             <p class="field-error" id={format!("{id}-error")} data-testid={format!("error-{id}")} aria-live="polite">
-                { props.error.clone().unwrap_or_default() }
+                { error.unwrap_or_default() }
             </p>
         </div>
     }

@@ -2,7 +2,7 @@
 //! expiry; the page sends the call.
 
 use crate::components::credential_form::Sender;
-use crate::components::expiry_picker::ExpiryPicker;
+use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
@@ -77,8 +77,8 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
                 </div>
                 {
                     if choose_expiry {
-                        html! { <ExpiryPicker id="rotate-expiry" value={(*expiry).clone()} {today} on_change={on_expiry}
-                            error={expiry_error} disabled={busy} /> }
+                        expiry_picker(ExpiryPicker { id: "rotate-expiry", value: (*expiry).clone(), today, on_change: on_expiry,
+                            error: expiry_error, disabled: busy, required: true })
                     } else {
                         html! { <p class="muted">{ "This GitLab version gives the new token 7 days; choosing the expiry needs GitLab 16.6 or later." }</p> }
                     }
