@@ -465,7 +465,9 @@ async fn two_tokens_made_by_one_lost_create_are_both_offered_for_revocation() {
     for id in [12, 13] {
         app.wait_for("a revocation offer", |a| a.find("revoke-dialog").is_some())
             .await;
-        assert!(app.text("secret-lost").contains("made it twice"));
+        assert!(app
+            .text("secret-lost")
+            .contains("twice: the browser resent"));
         let delete = format!("{}/{id}", tokens_path());
         fake.on("DELETE", &delete, 204, serde_json::Value::Null);
         type_into(&app.get("revoke-confirm"), "ci");

@@ -13,31 +13,24 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct CredentialTableProps {
+pub struct CredentialTable {
     pub kind: Kind,
     pub rows: Vec<Credential>,
     pub today: NaiveDate,
-    pub caption: AttrValue,
+    pub caption: String,
     pub who: Who,
     /// None hides the actions column (inactive rows).
-    #[prop_or_default]
     pub on_action: Option<Callback<(Action, Credential)>>,
     /// Why no write action is possible in this session (read-only token).
-    #[prop_or_default]
     pub read_only: Option<AttrValue>,
-    pub testid: AttrValue,
+    pub testid: &'static str,
     /// The row of the token this session signs in with, marked as such.
-    #[prop_or_default]
     pub session_token: Option<u64>,
     /// A column linking each row to its user's tokens (the instance list).
-    #[prop_or_default]
     pub show_user: bool,
-    /// The row the last change touched: marked, and focused when it appears.
-    #[prop_or_default]
+    /// The row the last change touched: marked (the page focuses it when it appears).
     pub highlight: Option<u64>,
     /// Rotations of this session, old id to new id.
-    #[prop_or_default]
     pub rotations: Rc<Vec<(u64, u64)>>,
 }
 
@@ -117,16 +110,15 @@ fn cell(
     html! { <td data-label={column.title()}>{ value }</td> }
 }
 
-/// Focuses row `id` of the table under `root`, unless a dialog holds the focus.
-fn focus_row(root: &web_sys::Element, id: u64) {
-    let dialog_open = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".modal").ok().flatten())
-        .is_some();
-    if dialog_open {
+/// Focuses the table row of token `id`, unless a dialog holds the focus.
+pub fn focus_row(id: u64) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if doc.query_selector(".modal").ok().flatten().is_some() {
         return;
     }
-    let row = root
+    let row = doc
         .query_selector(&format!("tr[data-token-id=\"{id}\"]"))
         .ok()
         .flatten()
@@ -136,21 +128,9 @@ fn focus_row(root: &web_sys::Element, id: u64) {
     }
 }
 
-#[component]
-pub fn CredentialTable(props: &CredentialTableProps) -> Html {
-    let table_ref = use_node_ref();
-    // Once the changed row is in this table (after the list reloads), focus goes to it.
-    {
-        let table_ref = table_ref.clone();
-        let present = props
-            .highlight
-            .filter(|id| props.rows.iter().any(|r| r.id == *id));
-        use_effect_with(present, move |present| {
-            if let (Some(id), Some(root)) = (present, table_ref.cast::<web_sys::Element>()) {
-                focus_row(&root, *id);
-            }
-        });
-    }
+/// The table. A plain function rather than a component: it keeps no state, and a component's
+/// machinery would cost the module bytes for nothing.
+pub fn credential_table(props: CredentialTable) -> Html {
     let spec = props.kind.spec();
     let columns = spec.columns();
     let mut actions = Vec::new();
@@ -215,9 +195,9 @@ pub fn CredentialTable(props: &CredentialTableProps) -> Html {
         }
     };
     html! {
-        <div class="table-wrap" ref={table_ref}>
-            <table class="table" data-testid={props.testid.clone()}>
-                <caption>{ props.caption.clone() }</caption>
+        <div class="table-wrap">
+            <table class="table" data-testid={props.testid}>
+                <caption>{ props.caption }</caption>
                 <thead>
                     <tr>
                         { for columns.iter().take(1).map(|c| html! { <th scope="col">{ c.title() }</th> }) }

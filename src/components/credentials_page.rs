@@ -5,7 +5,7 @@
 
 use crate::client::Client;
 use crate::components::credential_form::{CredentialFormDialog, Sender};
-use crate::components::credential_table::CredentialTable;
+use crate::components::credential_table::{credential_table, focus_row, CredentialTable};
 use crate::components::enable_key_dialog::EnableKeyDialog;
 use crate::components::load::{view, Load};
 use crate::components::revoke_dialog::RevokeDialog;
@@ -393,6 +393,24 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
         .flatten();
     let read_only = session.read_only_reason();
     let highlight = ctx.highlight.filter(|h| h.0 == kind).map(|h| h.1);
+    // Once the changed row is listed (after the list reloads), focus goes to it.
+    {
+        let present = match &*loader.state {
+            Load::Ready(d) => highlight.filter(|id| {
+                d.rows
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|r| r.id == *id)
+            }),
+            _ => None,
+        };
+        use_effect_with(present, |present| {
+            if let Some(id) = present {
+                focus_row(*id);
+            }
+        });
+    }
     let close = {
         let (dialog, next) = (dialog.clone(), next.clone());
         Callback::from(move |_| dialog.set(next.borrow_mut().pop().unwrap_or(Dialog::None)))
@@ -489,15 +507,15 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                             if active.is_empty() {
                                 html! { <div class="empty" data-testid="no-active-tokens"><p>{ format!("No active {}s here.", kind.label()) }</p></div> }
                             } else {
-                                html! { <CredentialTable {kind} rows={active} {today} caption={format!("Active {}s", kind.label())} testid="active-tokens"
-                                    who={data.holder.who} on_action={Some(on_action.clone())} read_only={rows_block.clone().map(AttrValue::from)} {session_token} {show_user}
-                                    {highlight} rotations={ctx.rotations.clone()} /> }
+                                credential_table(CredentialTable { kind, rows: active, today, caption: format!("Active {}s", kind.label()), testid: "active-tokens",
+                                    who: data.holder.who, on_action: Some(on_action.clone()), read_only: rows_block.clone().map(AttrValue::from), session_token, show_user,
+                                    highlight, rotations: ctx.rotations.clone() })
                             }
                         }
                         {
                             if inactive.is_empty() { html! {} } else {
-                                html! { <CredentialTable {kind} rows={inactive} {today} caption="Inactive (revoked or expired)" testid="inactive-tokens"
-                                    who={data.holder.who} {show_user} {highlight} rotations={ctx.rotations.clone()} /> }
+                                credential_table(CredentialTable { kind, rows: inactive, today, caption: "Inactive (revoked or expired)".into(), testid: "inactive-tokens",
+                                    who: data.holder.who, on_action: None, read_only: None, session_token: None, show_user, highlight, rotations: ctx.rotations.clone() })
                             }
                         }
                     </>
@@ -679,6 +697,9 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     );
                                     return Ok(());
                                 }
+                                let added = |row: Credential| {
+                                    notify(format!("Added \u{201c}{}\u{201d}.", row.name), row.id)
+                                };
                                 let req = request::create(&owner, kind, &body);
                                 let sent_at = Utc::now();
                                 let failed = if spec.has_secret {
@@ -691,11 +712,8 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     }
                                 } else {
                                     match client.get::<Credential>(&req).await {
-                                        Ok(added) => {
-                                            notify(
-                                                format!("Added \u{201c}{}\u{201d}.", added.name),
-                                                added.id,
-                                            );
+                                        Ok(row) => {
+                                            added(row);
                                             return Ok(());
                                         }
                                         Err(e) => e,
@@ -712,19 +730,20 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                     // after the other.
                                     Outcome::Created(rows) if spec.has_secret => {
                                         let twice = if rows.len() > 1 {
-                                            " (the browser sent the request again when the connection dropped, so GitLab made it twice)"
+                                            " (twice: the browser resent the request)"
                                         } else {
                                             ""
                                         };
                                         let mut offers = next.borrow_mut();
                                         for row in rows.into_iter().rev() {
-                                            let why = format!("GitLab created \u{201c}{}\u{201d}{twice}, but its answer was lost on the way, and with it the only copy of the secret. Nobody can use this {}: revoke it.", row.name, kind.noun());
+                                            let why = format!("GitLab created \u{201c}{}\u{201d}{twice}, but its answer, and the only copy of the secret, was lost. Nobody can use this {}: revoke it.", row.name, kind.noun());
                                             offers.push(Dialog::Revoke(row, Some(why.into())));
                                         }
                                     }
+                                    // A deploy key: no secret was lost, it was added.
                                     Outcome::Created(rows) => {
                                         for row in rows {
-                                            notify(format!("Added \u{201c}{}\u{201d} (GitLab's answer was lost; the list shows it).", row.name), row.id);
+                                            added(row);
                                         }
                                     }
                                     _ => {}
@@ -781,7 +800,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                                                 old: id,
                                                 new: row.id,
                                             });
-                                            let why = format!("GitLab rotated \u{201c}{}\u{201d}, but its answer was lost on the way, and with it the new secret. The old token no longer works and nobody has the new one: rotate it again to get a secret you can use.", row.name);
+                                            let why = format!("GitLab rotated \u{201c}{}\u{201d}, but its answer, with the new secret, was lost. The old token no longer works and nobody has the new one: rotate it again.", row.name);
                                             next.borrow_mut()
                                                 .push(Dialog::Rotate(row, Some(why.into())));
                                         }

@@ -146,7 +146,7 @@ pub fn unchecked(failure: &ApiError, list: &ApiError) -> ApiError {
         kind: failure.kind,
         status: failure.status,
         message: format!(
-            "GitLab did not answer, and the token list could not be read to see whether the change was made ({}). Check the list before trying again.",
+            "GitLab did not answer, nor could the token list be read to see what was done ({}). Check the list before trying again.",
             list.message
         ),
         fields: Vec::new(),
