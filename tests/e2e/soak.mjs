@@ -38,7 +38,7 @@ const figures = {
   writes_sent: 0,
   reads_failed_and_retried: 0,
   write_errors_shown: 0,
-  reconciliations: 0,
+  writes_failed: 0,
   orphans_found: 0,
   orphans_revoked: 0,
   lost_rotations: 0,
@@ -185,8 +185,8 @@ const trail = [];
 let exit = 0;
 try {
   await withApp('team', async ({ page, sim }) => {
-    // Writes whose answer never came (a 5xx, a dropped or refused connection): each one the
-    // page had to settle by reading the list.
+    // Requests that failed (5xx, 429, no answer): reads the page asks again; writes it settles
+    // by reading the list (all but the throttled ones, which were refused).
     page.on('requestfinished', async (req) => {
       if (!req.url().includes('/api/v4/')) return;
       const status = (await req.response())?.status() ?? 0;
@@ -205,7 +205,7 @@ try {
     }
     function count(method) {
       if (method === 'GET') figures.reads_failed_and_retried++;
-      else if (method !== 'OPTIONS') figures.reconciliations++;
+      else if (method !== 'OPTIONS') figures.writes_failed++;
     }
 
     // Retries under faults can take a read up to 15 s.
