@@ -58,3 +58,36 @@ appTest('a proxy error without CORS headers reads as unreachable and is retried'
   assert.match(await waiting.innerText(), /GitLab cannot be reached; retrying/);
   await page.getByTestId('active-tokens').waitFor();
 }, { allowConsoleErrors: true });
+
+appTest('a double click and a held Enter on a slow GitLab send one create and one revocation', 'team', async ({ page, sim }) => {
+  const writes = [];
+  page.on('request', (req) => {
+    if (req.url().includes('/api/v4/') && ['POST', 'DELETE'].includes(req.method())) writes.push(`${req.method()} ${new URL(req.url()).pathname}`);
+  });
+  await signIn(page, sim, 'maria');
+  await page.getByTestId('project-row').filter({ hasText: 'Platform / API' }).getByRole('link').click();
+  await page.getByTestId('active-tokens').waitFor();
+  // Every answer takes 600 ms: time enough for a second click and repeated Enters.
+  await sim.chaos({ latency_ms: 600 });
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill('once');
+  await page.getByTestId('scope-read_repository').check();
+  await page.getByTestId('create-submit').dblclick();
+  for (let i = 0; i < 5; i++) await page.getByTestId('token-name').press('Enter').catch(() => {});
+  await page.getByTestId('reveal-dialog').waitFor();
+  assert.deepEqual(writes, ['POST /api/v4/projects/100/access_tokens'], 'one create');
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+
+  const row = page.locator('[data-testid=active-tokens] [data-token-name="once"]');
+  await row.getByTestId('token-revoke').click();
+  await page.getByTestId('revoke-confirm').fill('once');
+  await page.getByTestId('revoke-submit').dblclick();
+  for (let i = 0; i < 5; i++) await page.getByTestId('revoke-confirm').press('Enter').catch(() => {});
+  await page.getByTestId('revoke-dialog').waitFor({ state: 'detached' });
+  assert.equal(writes.filter((w) => w.startsWith('DELETE')).length, 1, `one revocation: ${writes.join(', ')}`);
+  await sim.chaos({});
+  const tokens = await sim.api('GET', '/projects/100/access_tokens?per_page=100', { token: sim.tokenFor('maria') });
+  assert.equal(tokens.body.filter((t) => t.name === 'once').length, 1, 'GitLab holds one token of that name');
+});
