@@ -53,8 +53,9 @@ impl Write {
     }
 }
 
-/// What the list says happened.
+/// What the list says happened. One exists per lost write, briefly: its size does not matter.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// Nothing changed: the input can be sent again.
     NotDone,
