@@ -358,25 +358,36 @@ async fn create_dialog_takes_focus_and_closes_on_escape() {
     );
 }
 
+/// The project's list once GitLab has made tokens named "ci" with ids `made`, just now.
+fn list_with_ci(fake: &FakeGitLab, made: &[u64]) {
+    let mut rows = vec![access_token(11, "deploy", 45, true, false)];
+    rows.extend(made.iter().map(|id| fresh_token(*id, "ci")));
+    fake.on("GET", &tokens_path(), 200, json!(rows));
+}
+
+/// Submits a valid "ci" token that GitLab answers with `status` and `body` (status 0: no
+/// answer), after which its list holds the "ci" tokens `made`.
+async fn create_ci(
+    fake: std::rc::Rc<FakeGitLab>,
+    status: u16,
+    body: serde_json::Value,
+    made: &[u64],
+) -> Mounted {
+    let app = open_create(fake.clone()).await;
+    fill_valid_form(&app, "ci");
+    settle().await;
+    fake.on("POST", &tokens_path(), status, body);
+    list_with_ci(&fake, made);
+    click(&app.get("create-submit"));
+    app
+}
+
 /// GitLab made the token but its answer never arrived: the list is read, the token found, and
 /// its revocation offered at once, since nobody has its secret. Nothing is sent twice.
 #[wasm_bindgen_test]
 async fn a_create_whose_answer_is_lost_is_found_and_offered_for_revocation() {
     let fake = maintainer_gitlab();
-    let app = open_create(fake.clone()).await;
-    fill_valid_form(&app, "ci");
-    settle().await;
-    fake.on("POST", &tokens_path(), 0, serde_json::Value::Null);
-    fake.on(
-        "GET",
-        &tokens_path(),
-        200,
-        json!([
-            access_token(11, "deploy", 45, true, false),
-            fresh_token(12, "ci")
-        ]),
-    );
-    click(&app.get("create-submit"));
+    let app = create_ci(fake.clone(), 0, serde_json::Value::Null, &[12]).await;
     app.wait_for("the revocation offer", |a| {
         a.find("revoke-dialog").is_some()
     })
@@ -407,11 +418,7 @@ async fn a_create_whose_answer_is_lost_is_found_and_offered_for_revocation() {
 #[wasm_bindgen_test]
 async fn a_create_without_an_answer_is_checked_and_the_input_kept() {
     let fake = maintainer_gitlab();
-    let app = open_create(fake.clone()).await;
-    fill_valid_form(&app, "ci");
-    settle().await;
-    fake.on("POST", &tokens_path(), 502, json!("Bad Gateway"));
-    click(&app.get("create-submit"));
+    let app = create_ci(fake.clone(), 502, json!("Bad Gateway"), &[]).await;
     app.wait_for("the verdict", |a| a.find("error").is_some())
         .await;
     let said = app.text("error");
@@ -425,15 +432,7 @@ async fn a_create_without_an_answer_is_checked_and_the_input_kept() {
 
     // 201 with half a body: done, but the secret is unreadable.
     fake.on("POST", &tokens_path(), 201, json!("{\"id\": 12, \"tok"));
-    fake.on(
-        "GET",
-        &tokens_path(),
-        200,
-        json!([
-            access_token(11, "deploy", 45, true, false),
-            fresh_token(12, "ci")
-        ]),
-    );
+    list_with_ci(&fake, &[12]);
     click(&app.get("create-submit"));
     app.wait_for("the revocation offer", |a| {
         a.find("revoke-dialog").is_some()
@@ -447,21 +446,7 @@ async fn a_create_without_an_answer_is_checked_and_the_input_kept() {
 #[wasm_bindgen_test]
 async fn two_tokens_made_by_one_lost_create_are_both_offered_for_revocation() {
     let fake = maintainer_gitlab();
-    let app = open_create(fake.clone()).await;
-    fill_valid_form(&app, "ci");
-    settle().await;
-    fake.on("POST", &tokens_path(), 0, serde_json::Value::Null);
-    fake.on(
-        "GET",
-        &tokens_path(),
-        200,
-        json!([
-            access_token(11, "deploy", 45, true, false),
-            fresh_token(12, "ci"),
-            fresh_token(13, "ci")
-        ]),
-    );
-    click(&app.get("create-submit"));
+    let app = create_ci(fake.clone(), 0, serde_json::Value::Null, &[12, 13]).await;
     for id in [12, 13] {
         app.wait_for("a revocation offer", |a| a.find("revoke-dialog").is_some())
             .await;

@@ -4,18 +4,7 @@
 //! the page's sender does the call.
 
 use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
-use crate::components::field::{described_by, field};
-
-/// A form field the form can find by `data-field` (to focus the first one in error).
-fn form_field(
-    id: &'static str,
-    label: &str,
-    help: Option<String>,
-    error: Option<String>,
-    control: Html,
-) -> Html {
-    html! { <div data-field={id}>{ field(id, label, help, error, control) }</div> }
-}
+use crate::components::field::{described_by, field as form_field};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;

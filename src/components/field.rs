@@ -7,7 +7,8 @@ pub fn described_by(id: &str) -> String {
     format!("{id}-help {id}-error")
 }
 
-/// Field `id` of a form: its label, `control`, help and error.
+/// Field `id` of a form: its label, `control`, help and error. `data-field` lets a form find
+/// it (to focus the first field in error).
 /// A plain function rather than a component: it keeps no state, and a component's machinery
 /// would cost the module bytes for nothing.
 pub fn field(
@@ -18,7 +19,7 @@ pub fn field(
     control: Html,
 ) -> Html {
     html! {
-        <div class={classes!("field", error.is_some().then_some("field-invalid"))}>
+        <div class={classes!("field", error.is_some().then_some("field-invalid"))} data-field={id}>
             <label for={id}>{ label }</label>
             { control }
             {
