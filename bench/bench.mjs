@@ -8,6 +8,10 @@
 //
 // Sizes are deterministic for a given build, so they gate CI; timings vary with the machine,
 // so they are reported, never gated.
+//
+// The page comes in two modules: the first visit is the sign-in; the rest of the page (named in
+// index.html's <meta name="tokenwarden-app">) is fetched once the sign-in form is ready and takes
+// over after sign-in. Both are measured and both have a budget.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -19,6 +23,8 @@ const budgetArg = process.argv.indexOf('--budget');
 const BUDGETS = {
   // Hard limit: CI fails above it.
   firstVisitBrotli: (budgetArg >= 0 ? Number(process.argv[budgetArg + 1]) : 200) * KB,
+  // The rest of the page: every page past sign-in.
+  restBrotli: 230 * KB,
 };
 if (!(BUDGETS.firstVisitBrotli > 0)) {
   console.error('--budget takes a size in KB');
@@ -56,6 +62,28 @@ function referencedFiles() {
   const html = readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8');
   const refs = [...html.matchAll(/(?:href|src)="([^"]+)"|from '([^']+)'|module_or_path: '([^']+)'/g)].map((m) => m[1] ?? m[2] ?? m[3]);
   return refs.filter((r) => !/^[a-z]+:/i.test(r) && !r.startsWith('#')).map((r) => r.replace(/^\.\//, ''));
+}
+
+/** The rest of the page's two files, from the meta tag the build writes. */
+function restFiles() {
+  const html = readFileSync(path.join(DIST_DIR, 'index.html'), 'utf8');
+  const m = html.match(/<meta name="tokenwarden-app" content="\.\/([^"]+)\.js"/);
+  return m ? [`${m[1]}.js`, `${m[1]}_bg.wasm`] : [];
+}
+
+function table(files) {
+  const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), {
+    raw: 0,
+    gzip: 0,
+    brotli: 0,
+  });
+  const width = Math.max(...files.map((f) => f.name.length), 5) + 2;
+  console.log(`${pad('file', width)}${lpad('raw', 11)}${lpad('gzip', 11)}${lpad('brotli', 11)}`);
+  for (const f of files) {
+    console.log(`${pad(f.name, width)}${lpad(fmtKB(f.raw), 11)}${lpad(fmtKB(f.gzip), 11)}${lpad(fmtKB(f.brotli), 11)}`);
+  }
+  console.log(`${pad('total', width)}${lpad(fmtKB(total.raw), 11)}${lpad(fmtKB(total.gzip), 11)}${lpad(fmtKB(total.brotli), 11)}`);
+  return total;
 }
 
 /** Opens the page once in a fresh context; returns the site files it fetched and the mark time. */
@@ -102,25 +130,21 @@ try {
     return rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
   });
   // What the browser fetched, plus everything index.html references: the favicon, say, may
-  // arrive just after the form is ready, and a size budget must not depend on such timing.
-  const names = [...new Set(['index.html', ...referencedFiles(), ...fetched])];
+  // arrive just after the form is ready, and a size budget must not depend on such timing. The
+  // rest of the page starts loading as the form becomes ready: it is counted apart, below.
+  const rest = restFiles();
+  if (rest.length === 0) {
+    console.error('dist/index.html names no rest of the page (<meta name="tokenwarden-app">)');
+    failed = true;
+  }
+  const names = [...new Set(['index.html', ...referencedFiles(), ...fetched])].filter((n) => !rest.includes(n));
   const files = names.map((name) => ({ name, ...compressed(readFileSync(path.join(DIST_DIR, name))) }));
   files.sort((a, b) => b.brotli - a.brotli);
-  const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }), {
-    raw: 0,
-    gzip: 0,
-    brotli: 0,
-  });
-  const width = Math.max(...files.map((f) => f.name.length), 5) + 2;
   console.log('First visit: every file the page loads (those dist/index.html references, and any other');
   console.log('fetched during a cold load in headless Chromium until the sign-in form was interactive),');
   console.log('compressed here with gzip -9 and brotli -q 11, as a static host serving precompressed files');
   console.log('would send them.\n');
-  console.log(`${pad('file', width)}${lpad('raw', 11)}${lpad('gzip', 11)}${lpad('brotli', 11)}`);
-  for (const f of files) {
-    console.log(`${pad(f.name, width)}${lpad(fmtKB(f.raw), 11)}${lpad(fmtKB(f.gzip), 11)}${lpad(fmtKB(f.brotli), 11)}`);
-  }
-  console.log(`${pad('total', width)}${lpad(fmtKB(total.raw), 11)}${lpad(fmtKB(total.gzip), 11)}${lpad(fmtKB(total.brotli), 11)}`);
+  const total = table(files);
   const wasm = files.find((f) => f.name.endsWith('.wasm'));
   console.log(`\nRaw wasm: ${wasm ? `${wasm.raw} bytes (${fmtKB(wasm.raw)})` : 'no .wasm was fetched!'}`);
   if (!wasm) failed = true;
@@ -131,6 +155,18 @@ try {
       `${over ? 'EXCEEDED' : 'ok'} (goal ${fmtKB(GOAL_BROTLI)}: ${total.brotli <= GOAL_BROTLI ? 'met' : `${fmtKB(total.brotli - GOAL_BROTLI)} to go`})`,
   );
   if (over) failed = true;
+
+  if (rest.length) {
+    console.log('\nThe rest of the page: fetched while the user signs in, it takes over after sign-in.\n');
+    const restTotal = table(rest.map((name) => ({ name, ...compressed(readFileSync(path.join(DIST_DIR, name))) })));
+    const restOver = restTotal.brotli > BUDGETS.restBrotli;
+    console.log(
+      `\nBudget, rest of the page brotli: ${fmtKB(restTotal.brotli)} of ${fmtKB(BUDGETS.restBrotli)} ${restOver ? 'EXCEEDED' : 'ok'}`,
+    );
+    console.log(`A first session in all (first visit + rest): ${fmtKB(total.brotli + restTotal.brotli)} brotli`);
+    console.log(`sizes: first_visit_brotli=${total.brotli} rest_brotli=${restTotal.brotli}`);
+    if (restOver) failed = true;
+  }
 
   // ---- time to an interactive sign-in form ----
   if (!quick) {

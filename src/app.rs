@@ -8,6 +8,7 @@ use crate::components::places::PlacesPage;
 use crate::components::reveal::RevealDialog;
 use crate::components::token_check::TokenCheck;
 use crate::context::{use_route, AppCtx, Reveal, Settings, TransportHandle};
+use crate::handover::Opening;
 use crate::keep;
 use crate::session::sign_out;
 use crate::state::{Action, AppState};
@@ -24,12 +25,48 @@ use yew::prelude::*;
 #[derive(Properties, Clone, PartialEq)]
 pub struct AppProps {
     pub transport: TransportHandle,
+    pub parts: Parts,
 }
 
 impl AppProps {
-    pub fn browser() -> Self {
+    pub fn browser(parts: Parts) -> Self {
         AppProps {
             transport: TransportHandle(Rc::new(BrowserTransport)),
+            parts,
+        }
+    }
+}
+
+/// What one module of the page draws once signed in. Function pointers, so that each module
+/// holds only the code its entry point names (see `handover`): the first visit's module has the
+/// sign-in and hands over; the rest of the page has every page.
+#[derive(Clone, Copy)]
+pub struct Parts {
+    pub page: fn(Route) -> Html,
+    pub reveal: fn(Rc<Reveal>, Callback<()>) -> Html,
+}
+
+impl PartialEq for Parts {
+    /// Fixed for the life of the app.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Parts {
+    /// The first visit: sign-in, then the hand-over to the rest of the page.
+    pub fn sign_in() -> Self {
+        Parts {
+            page: |_| html! { <Opening /> },
+            reveal: |_, _| html! {},
+        }
+    }
+
+    /// Every page.
+    pub fn full() -> Self {
+        Parts {
+            page,
+            reveal: |reveal, on_close| html! { <RevealDialog {reveal} {on_close} /> },
         }
     }
 }
@@ -38,6 +75,7 @@ impl AppProps {
 pub fn App(props: &AppProps) -> Html {
     let route = use_route();
     let state = use_reducer(AppState::default);
+    let parts = props.parts;
     let reveal = use_state(|| None::<Rc<Reveal>>);
     let dispatch = {
         let state = state.clone();
@@ -57,7 +95,7 @@ pub fn App(props: &AppProps) -> Html {
     let close_reveal = {
         let reveal = reveal.clone();
         let dispatch = dispatch.clone();
-        Callback::from(move |_| {
+        Callback::from(move |_: ()| {
             // Dropping the last Rc wipes the secret; then every list reloads, the new row marked.
             if let Some(r) = &*reveal {
                 dispatch.emit(Action::Highlight(r.kind, r.created.meta.id));
@@ -166,13 +204,13 @@ pub fn App(props: &AppProps) -> Html {
                     {
                         match &state.session {
                             None => html! { <ConnectPage /> },
-                            Some(_) => page(route.clone()),
+                            Some(_) => (parts.page)(route.clone()),
                         }
                     }
                 </main>
                 {
                     match &*reveal {
-                        Some(r) => html! { <RevealDialog reveal={r.clone()} on_close={close_reveal} /> },
+                        Some(r) => (parts.reveal)(r.clone(), close_reveal),
                         None => html! {},
                     }
                 }

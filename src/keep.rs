@@ -21,6 +21,15 @@ fn copy(secret: &Secret) -> Secret {
 
 /// Keeps the client's credential for a reload of this tab.
 pub fn save(client: &Client) {
+    let mut text = to_json(client);
+    if let Some(s) = storage() {
+        let _ = s.set_item(SESSION_KEY, &text);
+    }
+    text.zeroize();
+}
+
+/// The client's address and credential as text (it holds the secret: the caller wipes it).
+pub fn to_json(client: &Client) -> String {
     let credential = match client.credential() {
         Credential::Pat(token) => KeptCredential::Pat(copy(&token)),
         Credential::OAuth(grant) => KeptCredential::OAuth {
@@ -36,19 +45,20 @@ pub fn save(client: &Client) {
         gitlab: client.gitlab().base().to_string(),
         credential,
     };
-    let mut text = kept.to_json();
-    if let Some(s) = storage() {
-        let _ = s.set_item(SESSION_KEY, &text);
-    }
-    text.zeroize();
+    kept.to_json()
 }
 
 /// The kept session, if this tab has one.
 pub fn load() -> Option<(GitLabUrl, Credential)> {
     let mut text = storage()?.get_item(SESSION_KEY).ok().flatten()?;
-    let kept = Kept::from_json(&text);
+    let kept = from_json(&text);
     text.zeroize();
-    let kept = kept?;
+    kept
+}
+
+/// What [`to_json`] wrote, or None for anything damaged. The caller wipes `text`.
+pub fn from_json(text: &str) -> Option<(GitLabUrl, Credential)> {
+    let kept = Kept::from_json(text)?;
     let gitlab = GitLabUrl::parse(&kept.gitlab).ok()?;
     let credential = match kept.credential {
         KeptCredential::Pat(token) => Credential::Pat(Rc::new(token)),

@@ -8,6 +8,7 @@ pub mod client;
 pub mod clipboard;
 pub mod components;
 pub mod context;
+pub mod handover;
 pub mod hooks;
 pub mod keep;
 pub mod session;
@@ -15,11 +16,37 @@ pub mod state;
 pub mod time;
 pub mod transport;
 
-pub use app::{App, AppProps};
+pub use app::{App, AppProps, Parts};
 pub use domain::Route;
 
-/// Mounts the app on `<body>` with the real network, unless the page is framed.
+/// The first visit (`src/main.rs`): the sign-in, on the real network, unless the page is
+/// framed. It hands over to the rest of the page once signed in (`handover`).
 pub fn run() {
+    if let Some(root) = start_root() {
+        let handle = yew::Renderer::<App>::with_root_and_props(
+            root.clone(),
+            AppProps::browser(Parts::sign_in()),
+        )
+        .render();
+        handover::keep_sign_in(handle, root);
+    }
+}
+
+/// The rest of the page (`src/bin/app.rs`), taking over from the sign-in with what it handed
+/// over. False when that could not be read: the sign-in then says the page failed to load.
+pub fn run_full(handover_text: String) -> bool {
+    if !handover::receive(handover_text) {
+        return false;
+    }
+    if let Some(root) = start_root() {
+        yew::Renderer::<App>::with_root_and_props(root, AppProps::browser(Parts::full())).render();
+    }
+    true
+}
+
+/// A fresh element at the end of `<body>` for one module's app: each module's app has its own
+/// root, so the two never handle each other's events. None when the page must not start.
+fn start_root() -> Option<web_sys::Element> {
     yew::set_custom_panic_hook(Box::new(on_panic));
     if framed() {
         // A meta tag cannot carry `frame-ancestors`: a page that frames this one could overlay
@@ -28,9 +55,12 @@ pub fn run() {
             "refused-frame",
             "tokenwarden does not run inside a frame. Open it in its own tab.",
         );
-        return;
+        return None;
     }
-    yew::Renderer::<App>::with_props(AppProps::browser()).render();
+    let document = web_sys::window()?.document()?;
+    let root = document.create_element("div").ok()?;
+    document.body()?.append_child(&root).ok()?;
+    Some(root)
 }
 
 /// Whether another page frames this one (`window.top !== window`).

@@ -116,13 +116,15 @@ pub async fn connect_oauth(
     start(Client::with_credential(gitlab, credential, transport), keep).await
 }
 
-/// Signs in again with a credential this tab kept (the user opted in).
+/// Signs in again with a credential already checked once: kept by this tab (the user opted in),
+/// or handed over by the sign-in page to the rest of the page.
 pub async fn resume(
     gitlab: GitLabUrl,
     credential: Credential,
     transport: Rc<dyn Transport>,
+    keep: bool,
 ) -> Result<Session, ConnectError> {
-    start(Client::with_credential(gitlab, credential, transport), true).await
+    start(Client::with_credential(gitlab, credential, transport), keep).await
 }
 
 /// Ends a GitLab sign-in for good: the access token (and with it its refresh token) is revoked.

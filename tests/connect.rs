@@ -165,3 +165,71 @@ async fn deep_link_opens_the_project_after_sign_in() {
         Some("deploy")
     );
 }
+
+/// What the sign-in module hands to the rest of the page: the keep flag, then the credential.
+fn handover_text(keep: bool, token: &str) -> String {
+    format!(
+        "{}{{\"gitlab\":\"https://gitlab.example.com\",\"pat\":\"{token}\"}}",
+        if keep { '1' } else { '0' }
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_rest_of_the_page_signs_in_with_what_the_sign_in_handed_over() {
+    session_storage().clear().unwrap();
+    assert!(tokenwarden::handover::receive(handover_text(false, TOKEN)));
+    let fake = maintainer_gitlab();
+    let app = mount(fake.clone(), "/").await;
+    app.wait_for("the projects table", |a| a.find("projects-table").is_some())
+        .await;
+
+    // No form to fill in: the credential is checked again and used as a header only.
+    assert!(app.find("connect-form").is_none());
+    assert_eq!(fake.count("GET", &api("/user")), 1);
+    for req in fake.requests() {
+        req.assert_signed();
+    }
+    // Taken once: it is not there for another start.
+    assert!(tokenwarden::handover::take().is_none());
+    // The user did not ask to stay signed in: the tab keeps nothing.
+    assert_eq!(session_storage().length().unwrap(), 0);
+    assert_eq!(page_contains(TOKEN), Vec::<String>::new());
+}
+
+#[wasm_bindgen_test]
+async fn a_hand_over_that_asked_to_stay_signed_in_is_kept_and_a_damaged_one_is_refused() {
+    session_storage().clear().unwrap();
+    assert!(!tokenwarden::handover::receive("1{\"gitlab\":".into()));
+    assert!(!tokenwarden::handover::receive(String::new()));
+    assert!(tokenwarden::handover::take().is_none());
+
+    assert!(tokenwarden::handover::receive(handover_text(true, TOKEN)));
+    let app = mount(maintainer_gitlab(), "/").await;
+    app.wait_for("the projects table", |a| a.find("projects-table").is_some())
+        .await;
+    let kept = session_storage()
+        .get_item("tokenwarden.session")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(kept.contains(TOKEN), "kept for a reload of this tab");
+    session_storage().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_hand_over_gitlab_refuses_leads_back_to_the_sign_in_form() {
+    session_storage().clear().unwrap();
+    let fake = maintainer_gitlab();
+    fake.on(
+        "GET",
+        &api("/user"),
+        401,
+        json!({ "message": "401 Unauthorized" }),
+    );
+    assert!(tokenwarden::handover::receive(handover_text(false, TOKEN)));
+    let app = mount(fake, "/").await;
+    app.wait_for("the sign-in form", |a| a.find("connect-form").is_some())
+        .await;
+    assert!(app.find("whoami").is_none());
+    let problem = app.text("signin-problem");
+    assert!(problem.contains("did not accept this token"), "{problem}");
+}

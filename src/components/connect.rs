@@ -100,6 +100,8 @@ pub fn ConnectPage() -> Html {
             if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
                 let _ = p.mark(INTERACTIVE_MARK);
             }
+            // The rest of the page comes while the user fills the form in.
+            crate::handover::preload();
         }
     });
     // A return from GitLab, or a session this tab kept: picked up once, at start.
@@ -113,28 +115,34 @@ pub fn ConnectPage() -> Html {
             };
             let search = window.location().search().unwrap_or_default();
             let back_from_gitlab = oauth::callback(&search);
+            // Handed over by the sign-in module, or kept by this tab.
+            let handed = crate::handover::take();
             let kept = match back_from_gitlab {
-                oauth::Callback::None => match keep::load() {
-                    Some(k) => Some(k),
-                    None => return,
-                },
+                oauth::Callback::None => {
+                    match handed.or_else(|| keep::load().map(|(g, c)| (g, c, true))) {
+                        Some(k) => Some(k),
+                        None => return,
+                    }
+                }
                 _ => None,
             };
             phase.set(Phase::Working(if kept.is_some() {
-                "Signing you in again in this tab…"
+                "Signing you in…"
             } else {
                 "Finishing the sign-in with GitLab…"
             }));
             spawn_local(async move {
                 let result = match kept {
-                    Some((gitlab, credential)) => resume(gitlab, credential, transport.0.clone())
-                        .await
-                        .map_err(|e| {
-                            format!(
-                                "Your session in this tab has ended: {} Sign in again.",
-                                e.sentence()
-                            )
-                        }),
+                    Some((gitlab, credential, keep)) => {
+                        resume(gitlab, credential, transport.0.clone(), keep)
+                            .await
+                            .map_err(|e| {
+                                format!(
+                                    "Your session in this tab has ended: {} Sign in again.",
+                                    e.sentence()
+                                )
+                            })
+                    }
                     // Back from GitLab: the round trip's record serves this one return only.
                     None => {
                         let pending = keep::take_pending();

@@ -399,6 +399,7 @@ pub async fn mount(fake: Rc<FakeGitLab>, start: &str) -> Mounted {
     set_hash(start);
     let props = AppProps {
         transport: tokenwarden::context::TransportHandle(fake.clone()),
+        parts: tokenwarden::app::Parts::full(),
     };
     let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     let m = Mounted {

@@ -5,17 +5,47 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appTest, getBrowser, loadFixture, startSim } from './harness.mjs';
 import { test } from 'node:test';
 
-appTest('the page loads from a sub-path and shows the sign-in form', 'basic', async ({ page, sim, network }) => {
+appTest('the page loads from a sub-path and shows the sign-in form; the rest of the page comes after', 'basic', async ({ page, sim, network }) => {
   await page.locator('[data-testid=connect-form]').waitFor({ state: 'visible' });
 
   assert.ok(page.url().startsWith(sim.siteUrl), `page at ${page.url()}, expected under ${sim.siteUrl}`);
-  const wasm = network.filter((r) => r.url.endsWith('.wasm'));
-  assert.equal(wasm.length, 1, `one .wasm loaded: ${JSON.stringify(network)}`);
-  assert.ok(wasm[0].url.startsWith(sim.siteUrl), `wasm served from under the prefix: ${wasm[0].url}`);
+  // The first visit is the sign-in's module; the rest of the page is asked for only once the
+  // form can be used, and arrives while the user fills it in.
+  const timing = () =>
+    page.evaluate(() => ({
+      mark: performance.getEntriesByName('tokenwarden:sign-in-interactive')[0]?.startTime,
+      wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => ({ name: e.name, start: e.startTime })),
+    }));
+  await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length === 2);
+  const { mark, wasm } = await timing();
+  const [rest, first] = [wasm.filter((w) => /tokenwarden-app-/.test(w.name)), wasm.filter((w) => !/tokenwarden-app-/.test(w.name))];
+  assert.equal(first.length, 1, `one sign-in module: ${JSON.stringify(wasm)}`);
+  assert.equal(rest.length, 1, `one rest of the page: ${JSON.stringify(wasm)}`);
+  assert.ok(mark !== undefined && rest[0].start >= mark, `the rest is asked for after the form is ready: ${JSON.stringify({ mark, wasm })}`);
+  for (const w of wasm) assert.ok(w.name.startsWith(sim.siteUrl), `wasm served from under the prefix: ${w.name}`);
   // config.json is optional: this site has none, and the page goes on without it.
   const failed = network.filter((r) => r.status >= 400 && !r.url.endsWith('/favicon.ico') && !r.url.endsWith('/config.json'));
   assert.deepEqual(failed, [], 'no asset request failed');
 });
+
+appTest('the rest of the page failing to load keeps the user signed in, and trying again opens it', 'basic', async ({ page, sim }) => {
+  let blocked = true;
+  await page.route(/tokenwarden-app-[0-9a-f]+(_bg\.wasm|\.js)/, (route) => (blocked ? route.abort('connectionreset') : route.continue()));
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  await page.getByTestId('connect-token').fill(sim.tokenFor('alice'));
+  await page.getByTestId('connect-submit').click();
+  const alert = page.getByTestId('opening-failed');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not be loaded[\s\S]*still signed in/);
+  assert.equal(await page.getByTestId('connect-form').count(), 0, 'no second sign-in');
+
+  blocked = false;
+  await page.getByTestId('opening-retry').click();
+  await page.getByTestId('project-row').first().waitFor();
+  // One app on the page: the sign-in's is gone.
+  assert.equal(await page.getByTestId('whoami').count(), 1);
+  assert.equal(await page.getByTestId('opening').count(), 0);
+}, { allowConsoleErrors: true });
 
 test('gitlab-sim: a reset replaces who the tokens belong to', { timeout: 30_000 }, async () => {
   const sim = await startSim({ fixture: 'basic', site: false });
@@ -73,11 +103,12 @@ test('gitlab-sim: the OAuth consent page sends a code to the site; pages cannot 
       code_challenge_method: 'S256',
     });
     await page.goto(`${sim.apiUrl}/oauth/authorize?${query}`);
-    await Promise.all([
-      page.waitForURL((url) => url.href.startsWith(`${sim.siteUrl}?`)),
+    // The address as GitLab sent the browser back (the page cleans it up as soon as it starts).
+    const [landing] = await Promise.all([
+      page.waitForRequest((req) => req.isNavigationRequest() && req.url().startsWith(`${sim.siteUrl}?`)),
       page.getByTestId('approve-alice').click(),
     ]);
-    const back = new URL(page.url()).searchParams;
+    const back = new URL(landing.url()).searchParams;
     assert.equal(back.get('state'), 'e2e-state');
     const res = await fetch(`${sim.apiUrl}/oauth/token`, {
       method: 'POST',

@@ -1,3 +1,8 @@
+//! `site-tools post-build`: Trunk's post-build hook. Builds the rest of the page (the
+//! `tokenwarden-app` binary, which the first visit's sign-in fetches and hands over to) into the
+//! staging directory under a name that changes with its content, names it in `index.html`, then
+//! finalises as below.
+//!
 //! `site-tools finalise [DIR] [--compress]`: writes the Content-Security-Policy into DIR's
 //! `index.html` (the hash of every inline script, `connect-src` from DIR's `config.json` when it
 //! names a GitLab), and with `--compress` a `.br` and `.gz` beside every text and wasm asset,
@@ -11,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const META_START: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"";
 
@@ -94,10 +99,116 @@ fn finalise(dir: &Path, compress: bool) -> Result<(), String> {
     Ok(())
 }
 
+const APP_BIN: &str = "tokenwarden-app";
+const APP_META: &str = "<meta name=\"tokenwarden-app\"";
+
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {} failed ({status})", args.join(" ")))
+    }
+}
+
+/// The wasm-opt options the page's own module gets (`data-wasm-opt-params` in the source
+/// HTML), so that both modules are optimised alike.
+fn wasm_opt_params(source_html: &str) -> Vec<String> {
+    let key = "data-wasm-opt-params=\"";
+    source_html
+        .find(key)
+        .and_then(|at| {
+            let rest = &source_html[at + key.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .map(|p| p.split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// `html` with the meta tag naming the rest of the page set (replaced when present).
+fn with_app_meta(html: &str, script: &str) -> Result<String, String> {
+    let tag = format!("{APP_META} content=\"./{script}\" />");
+    if let Some(start) = html.find(APP_META) {
+        let end = start + html[start..].find('>').ok_or("unterminated app meta tag")? + 1;
+        return Ok(format!("{}{tag}{}", &html[..start], &html[end..]));
+    }
+    let head = html.find("</head>").ok_or("index.html has no </head>")?;
+    Ok(format!("{}  {tag}\n  {}", &html[..head], &html[head..]))
+}
+
+fn post_build() -> Result<(), String> {
+    let var = |name: &str| {
+        std::env::var(name)
+            .map_err(|_| format!("{name} is not set: run me as Trunk's post-build hook"))
+    };
+    let staging = PathBuf::from(var("TRUNK_STAGING_DIR")?);
+    let release = var("TRUNK_PROFILE")? == "release";
+    let source_html = fs::read_to_string(var("TRUNK_HTML_FILE")?).map_err(|e| e.to_string())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut args = vec![
+        "build",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "tokenwarden",
+        "--bin",
+        APP_BIN,
+    ];
+    if release {
+        args.push("--release");
+    }
+    run(&cargo, &args)?;
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let wasm = Path::new(&target)
+        .join("wasm32-unknown-unknown")
+        .join(if release { "release" } else { "debug" })
+        .join(format!("{APP_BIN}.wasm"));
+    let bytes = fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let digest = Sha256::digest(&bytes);
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{APP_BIN}-{hash}");
+    let out_dir = staging.to_string_lossy().to_string();
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &out_dir,
+            "--out-name",
+            &name,
+            &wasm.to_string_lossy(),
+        ],
+    )?;
+    if release {
+        let module = staging
+            .join(format!("{name}_bg.wasm"))
+            .to_string_lossy()
+            .to_string();
+        let params = wasm_opt_params(&source_html);
+        let mut args = vec!["-Oz", "-o", &module, &module];
+        args.extend(params.iter().map(String::as_str));
+        run("wasm-opt", &args)?;
+    }
+    let index = staging.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    fs::write(&index, with_app_meta(&html, &format!("{name}.js"))?).map_err(|e| e.to_string())?;
+    finalise(&staging, false)
+}
+
 fn precompress(dir: &Path) -> Result<(), String> {
     let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
+        // wasm-bindgen's snippets live in a folder of their own.
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(ext, "html" | "js" | "wasm" | "css" | "svg" | "json") {
             continue;
@@ -138,7 +249,8 @@ fn main() -> ExitCode {
                 None => Err("no directory given and TRUNK_STAGING_DIR is not set".into()),
             }
         }
-        _ => Err("usage: site-tools finalise [DIR] [--compress]".into()),
+        Some("post-build") => post_build(),
+        _ => Err("usage: site-tools finalise [DIR] [--compress] | site-tools post-build".into()),
     };
     match run {
         Ok(()) => ExitCode::SUCCESS,
@@ -154,6 +266,28 @@ mod tests {
     use super::*;
 
     const PAGE: &str = "<!doctype html><html><head>\n    <meta charset=\"utf-8\" />\n    <title>t</title>\n<script type=\"module\">\nimport init from './a.js';\n</script><script src=\"./b.js\"></script></head></html>";
+
+    #[test]
+    fn the_app_meta_goes_in_the_head_and_is_replaced_not_repeated() {
+        let html = "<html><head><title>t</title></head><body></body></html>";
+        let once = with_app_meta(html, "tokenwarden-app-00.js").unwrap();
+        assert!(
+            once.contains("<meta name=\"tokenwarden-app\" content=\"./tokenwarden-app-00.js\" />")
+        );
+        assert!(once.find("tokenwarden-app-00").unwrap() < once.find("</head>").unwrap());
+        let twice = with_app_meta(&once, "tokenwarden-app-11.js").unwrap();
+        assert!(twice.contains("tokenwarden-app-11.js") && !twice.contains("tokenwarden-app-00"));
+        assert_eq!(twice.matches(APP_META).count(), 1);
+        assert!(with_app_meta("<html></html>", "x.js").is_err());
+    }
+
+    #[test]
+    fn both_modules_get_the_pages_wasm_opt_params() {
+        let html =
+            r#"<link data-trunk rel="rust" data-wasm-opt="z" data-wasm-opt-params="--a --b" />"#;
+        assert_eq!(wasm_opt_params(html), ["--a", "--b"]);
+        assert!(wasm_opt_params("<html></html>").is_empty());
+    }
 
     #[test]
     fn hashes_only_inline_scripts_as_the_browser_does() {
