@@ -95,7 +95,11 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
             _ => (Owner::Project(id), Some(place.id)),
         };
         let caller = role_in(session, &by_id).await?;
-        let registry_host = place.registry_host().map(str::to_string);
+        // A project says whether it has a registry; a group's record does not.
+        let registry_host = match owner {
+            Owner::Group(_) => registry_host(session).await,
+            _ => place.registry_host().map(str::to_string),
+        };
         return Ok(Holder {
             registry_host,
             route_owner: owner.clone(),
@@ -141,6 +145,10 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
         role: None,
         admin: me.is_admin,
     };
+    let registry_host = match listed {
+        Owner::Instance => None,
+        _ => registry_host(session).await,
+    };
     Ok(Holder {
         route_owner: owner.clone(),
         owner: listed,
@@ -149,8 +157,16 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
         project_id: None,
         who: who(caller, own),
         username,
-        registry_host: None,
+        registry_host,
     })
+}
+
+/// The instance's registry host, for the `docker login` snippet of group and personal tokens
+/// (a group's record does not name it): read from a project of the user's. No registry, no
+/// project or no answer just means no snippet.
+async fn registry_host(session: &Session) -> Option<String> {
+    let places: Vec<Place> = session.client.get(&request::registry_probe()).await.ok()?;
+    places.first()?.registry_host().map(str::to_string)
 }
 
 /// Counts for the tabs, read once per owner: afterwards only the shown kind changes on this

@@ -49,9 +49,14 @@ appTest('an owner creates, rotates and revokes a group access token', 'kinds', a
   await page.getByTestId('create-submit').click();
   assert.match(await page.getByTestId('error-token-scopes').innerText(), /at least one scope/);
   await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('scope-read_registry').check();
   await page.getByTestId('create-submit').click();
   await page.getByTestId('reveal-dialog').waitFor();
-  assert.match(await page.getByTestId('reveal-username').innerText(), /^group_10_bot_/);
+  const bot = (await page.getByTestId('reveal-username').innerText()).trim();
+  assert.match(bot, /^group_10_bot_/);
+  // The group's record names no registry: the instance's comes from one of the user's projects.
+  const snippets = await page.getByTestId('snippet').allInnerTexts();
+  assert.ok(snippets.some((s) => s.includes(`docker login 'registry.e2e.test:5050' -u '${bot}' --password-stdin`)), snippets.join('\n'));
   const secret = await copyAndClose(page);
   assert.equal((await sim.api('GET', '/groups/10', { token: secret })).status, 200, 'the copied secret works');
   await active(page, 'group-ci').waitFor();

@@ -218,6 +218,15 @@ pub fn projects(
     searched_page(req, search, page, per_page)
 }
 
+/// One project the caller belongs to, in full: its `container_registry_image_prefix` names the
+/// instance's registry host (the same for every project), for `docker login` snippets of group
+/// and personal tokens, whose own records do not carry it.
+pub fn registry_probe() -> ApiRequest {
+    ApiRequest::get("/projects".into())
+        .with_query("membership", "true")
+        .with_query("per_page", 1)
+}
+
 /// Groups in which the caller holds at least `min_role`, by name; with no role, every group the
 /// caller can see (all of them for an admin).
 pub fn groups(min_role: Option<AccessLevel>, search: &str, page: u32, per_page: u32) -> ApiRequest {
@@ -400,6 +409,17 @@ mod tests {
 
     fn gl() -> GitLabUrl {
         GitLabUrl::parse("https://gitlab.example.com").unwrap()
+    }
+
+    #[test]
+    fn the_registry_probe_asks_for_one_full_project() {
+        let url = registry_probe().url(&gl());
+        assert_eq!(
+            url,
+            "https://gitlab.example.com/api/v4/projects?membership=true&per_page=1"
+        );
+        // The simple view leaves the registry prefix out.
+        assert!(!url.contains("simple"));
     }
 
     #[test]
