@@ -33,7 +33,8 @@ export function prepare(url) {
   return app;
 }
 export function preload(url) {
-  prepare(url).catch(() => {});
+  // A failure here is said at hand-over, which tries again.
+  try { prepare(url).catch(() => {}); } catch {}
 }
 export async function launch(url, handover) {
   const m = await prepare(url);
@@ -43,8 +44,7 @@ export async function launch(url, handover) {
 extern "C" {
     #[wasm_bindgen(js_name = preload)]
     fn start_loading(url: &str);
-    #[wasm_bindgen(catch)]
-    async fn launch(url: &str, handover: String) -> Result<(), JsValue>;
+    fn launch(url: &str, handover: &str) -> js_sys::Promise;
 }
 
 fn app_url() -> Option<String> {
@@ -119,9 +119,12 @@ pub fn Opening() -> Html {
             text.push_str(&json);
             json.zeroize();
             drop(session);
+            // The text is copied into JavaScript here; the module's copy is wiped at once.
+            let handed = wasm_bindgen_futures::JsFuture::from(launch(&url, &text));
+            text.zeroize();
             spawn_local(async move {
-                match launch(&url, text).await {
-                    Ok(()) => retire(),
+                match handed.await {
+                    Ok(_) => retire(),
                     Err(_) => failed.set(Some(
                         "The rest of tokenwarden could not be loaded. Check the connection and try again: you are still signed in. If the site was just updated, reload the page.".into(),
                     )),

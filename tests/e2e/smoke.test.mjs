@@ -31,6 +31,8 @@ appTest('the page loads from a sub-path and shows the sign-in form; the rest of 
 appTest('the rest of the page failing to load keeps the user signed in, and trying again opens it', 'basic', async ({ page, sim }) => {
   let blocked = true;
   await page.route(/tokenwarden-app-[0-9a-f]+(_bg\.wasm|\.js)/, (route) => (blocked ? route.abort('connectionreset') : route.continue()));
+  // Loaded afresh with the route in place: the first load may have fetched the rest already.
+  await page.reload();
   await page.getByTestId('connect-url').fill(sim.apiUrl);
   await page.getByTestId('connect-token').fill(sim.tokenFor('alice'));
   await page.getByTestId('connect-submit').click();
