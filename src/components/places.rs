@@ -85,6 +85,16 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
             },
         )
     };
+    // The box shows the route's search when the route changes, and is left alone otherwise: a
+    // bound `value` would put it back on every re-render and wipe what the user is typing.
+    {
+        let search_ref = search_ref.clone();
+        use_effect_with(query.search.clone(), move |search| {
+            if let Some(input) = search_ref.cast::<HtmlInputElement>() {
+                input.set_value(search);
+            }
+        });
+    }
     let onsubmit = {
         let search_ref = search_ref.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -188,7 +198,7 @@ pub fn PlacesPage(props: &PlacesPageProps) -> Html {
             <form class="search" role="search" {onsubmit}>
                 <label for="project-search" class="visually-hidden">{ format!("Search {noun}s") }</label>
                 <input id="project-search" type="search" placeholder="Search by name or path" ref={search_ref}
-                    data-testid="projects-search" value={query.search.clone()} aria-describedby="search-hint" />
+                    data-testid="projects-search" aria-describedby="search-hint" />
                 <button type="submit" class="btn">{ "Search" }</button>
             </form>
             <p class="help" id="search-hint" data-testid="search-hint" aria-live="polite">{ short_search.unwrap_or_default() }</p>
