@@ -18,6 +18,8 @@ pub enum Route {
     },
     /// "What is this token?": name a pasted token and look it up.
     Check,
+    /// Every credential the user administers, across projects, groups and kinds.
+    Inventory,
     NotFound,
 }
 
@@ -141,6 +143,7 @@ impl Route {
             ["groups", id, tab] => owned(decode_ref(id).map(Owner::Group), Some(tab)),
             ["tokens"] => owned(Some(Owner::Me), None),
             ["check"] => Route::Check,
+            ["inventory"] => Route::Inventory,
             ["users", id, "tokens"] => owned(id.parse().ok().map(Owner::User), None),
             ["admin"] => owned(Some(Owner::Instance), None),
             ["admin", tab] => owned(Some(Owner::Instance), Some(tab)),
@@ -169,6 +172,7 @@ impl Route {
                 }
             }
             Route::Check => "#/check".into(),
+            Route::Inventory => "#/inventory".into(),
             Route::NotFound => "#/not-found".into(),
         }
     }
@@ -179,7 +183,7 @@ impl Route {
             Route::Projects(_) => Some(OwnerType::Project),
             Route::Groups(_) => Some(OwnerType::Group),
             Route::Credentials { owner, .. } => Some(owner.owner_type()),
-            Route::Check | Route::NotFound => None,
+            Route::Check | Route::Inventory | Route::NotFound => None,
         }
     }
 }
@@ -258,6 +262,8 @@ mod tests {
             ),
             ("#/admin/deploy_keys", Route::NotFound),
             ("#/check/x", Route::NotFound),
+            ("#/inventory", Route::Inventory),
+            ("#/inventory/x", Route::NotFound),
             ("#/projects/%FF", Route::NotFound),
             // Never a request path a browser would resolve elsewhere.
             ("#/projects/..", Route::NotFound),

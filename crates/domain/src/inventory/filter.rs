@@ -274,6 +274,20 @@ pub fn filter(rows: &[Row], filter: &Filter, today: NaiveDate) -> Vec<usize> {
         .collect()
 }
 
+/// The indices of `order` (into `rows`) that `filter` lets through, keeping their order: the
+/// page sorts once per sort change, and a keystroke only filters the sorted list again.
+pub fn keep(rows: &[Row], order: &[usize], filter: &Filter, today: NaiveDate) -> Vec<usize> {
+    if filter.is_empty() {
+        return order.to_vec();
+    }
+    let prepared = Prepared::new(filter, today);
+    order
+        .iter()
+        .copied()
+        .filter(|&i| rows.get(i).is_some_and(|row| prepared.admits(row)))
+        .collect()
+}
+
 /// A column of the inventory table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SortColumn {
@@ -401,11 +415,12 @@ pub fn sort(rows: &[Row], indices: &mut [usize], sort: Sort, today: NaiveDate) {
     });
 }
 
-/// The rows to show, in order: [`filter`], then [`sort`].
+/// The rows to show, in order: every row sorted by [`sort`], then [`keep`] (what the page does
+/// in two steps, so typing does not sort again).
 pub fn view(rows: &[Row], f: &Filter, s: Sort, today: NaiveDate) -> Vec<usize> {
-    let mut shown = filter(rows, f, today);
-    sort(rows, &mut shown, s, today);
-    shown
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    sort(rows, &mut order, s, today);
+    keep(rows, &order, f, today)
 }
 
 #[cfg(test)]

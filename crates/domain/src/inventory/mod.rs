@@ -6,6 +6,7 @@
 //! All of it is plain data and functions, so the page only sends the planned calls, feeds the
 //! answers back into [`plan::Scan`] and renders what these functions return.
 
+pub mod bulk;
 pub mod export;
 pub mod filter;
 pub mod forecast;

@@ -296,6 +296,9 @@ pub enum Event {
     Cancel,
     /// Carry on after a cancel.
     Resume,
+    /// Read these targets again from their first page (after the page changed their
+    /// credentials): what was found in them is dropped until the new answers arrive.
+    Refresh(Vec<TargetId>),
 }
 
 /// A target whose list could not be read completely.
@@ -433,6 +436,30 @@ impl Scan {
                     self.cancelled = true;
                     self.planned -= self.queue.len();
                     self.held.extend(self.queue.drain(..));
+                }
+            }
+            Event::Refresh(targets) => {
+                let again = |t: &TargetId| targets.contains(t);
+                self.found.retain(|f| !again(&f.target));
+                self.failures.retain(|f| !again(&f.planned.target));
+                self.seen = self
+                    .found
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let kind = self.targets[f.target.0 as usize].kind;
+                        (identity(kind, f.target, f.credential.id), i)
+                    })
+                    .collect();
+                for &target in &targets {
+                    if let Some(t) = self.targets.get(target.0 as usize) {
+                        let planned = Planned {
+                            target,
+                            page: 1,
+                            request: t.request(1),
+                        };
+                        self.enqueue(planned);
+                    }
                 }
             }
             Event::Resume => {
@@ -1004,6 +1031,42 @@ mod tests {
         assert_eq!(rest.len(), 2, "bounded again");
         let p = scan.progress();
         assert_eq!((p.planned, p.held, p.cancelled), (14, 0, false));
+    }
+
+    #[test]
+    fn refresh_reads_changed_targets_again_and_keeps_the_rest() {
+        let projects = [reach(1, "a", Some(AccessLevel::Maintainer))];
+        let mut scan = scan_of(&projects, false, 10);
+        let sent: Vec<Planned> = std::iter::from_fn(|| scan.take_next()).collect();
+        let (first, second) = (sent[0].clone(), sent[1].clone());
+        for (n, p) in sent.into_iter().enumerate() {
+            scan.apply(Event::Answered {
+                planned: p,
+                items: vec![token(n as u64 + 1), token(n as u64 + 10)],
+                info: info(1, None),
+            });
+        }
+        assert_eq!(scan.found().len(), 10);
+        scan.apply(Event::Refresh(vec![second.target]));
+        assert_eq!(
+            scan.found().len(),
+            8,
+            "the changed list's rows wait for its answer"
+        );
+        let again = scan.take_next().unwrap();
+        assert_eq!(again, second);
+        assert_eq!(scan.take_next(), None);
+        // Its answer no longer has token 2 (revoked); token 11 is seen again, once.
+        scan.apply(Event::Answered {
+            planned: again,
+            items: vec![token(11)],
+            info: info(1, None),
+        });
+        let ids: Vec<u64> = scan.found().iter().map(|f| f.credential.id).collect();
+        assert_eq!(ids.len(), 9);
+        assert!(!ids.contains(&2) && ids.contains(&11) && ids.contains(&1));
+        assert!(scan.found().iter().any(|f| f.target == first.target));
+        assert!(scan.progress().finished);
     }
 
     #[test]
