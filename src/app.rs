@@ -4,6 +4,7 @@ use crate::client::Client;
 use crate::components::connect::ConnectPage;
 use crate::components::credentials_page::CredentialsPage;
 use crate::components::header::{header, HeaderProps};
+use crate::components::inventory::InventoryPage;
 use crate::components::places::PlacesPage;
 use crate::components::reveal::RevealDialog;
 use crate::components::token_check::TokenCheck;
@@ -232,6 +233,7 @@ fn page(route: Route) -> Html {
         }
         Route::Credentials { owner, kind } => html! { <CredentialsPage {owner} {kind} /> },
         Route::Check => html! { <TokenCheck /> },
+        Route::Inventory => html! { <InventoryPage /> },
         Route::NotFound => html! {
             <section class="page">
                 <h1>{ "Page not found" }</h1>

@@ -11,6 +11,7 @@ pub mod context;
 pub mod handover;
 pub mod hooks;
 pub mod keep;
+pub mod policy;
 pub mod session;
 pub mod state;
 pub mod time;

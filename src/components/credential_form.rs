@@ -8,6 +8,7 @@ use crate::components::field::{described_by, field as form_field};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
+use crate::policy::use_policy;
 use crate::transport::LocalFuture;
 use domain::models::Credential;
 use domain::request::CreateBody;
@@ -111,11 +112,15 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
     } else {
         spec.fields
     };
+    // The site's policy (`policy.json`) holds back a create that breaks it.
+    let transport = use_context::<crate::context::AppCtx>().map(|c| c.transport.0.clone());
+    let site_policy = use_policy(transport);
+    let policy = site_policy.policy().cloned();
     let check = move |f: &CredentialForm, ctx: &FormContext| {
         if editing {
             validate::edit(kind, f, ctx)
         } else {
-            validate::credential(kind, f, ctx)
+            validate::credential_within(kind, f, ctx, policy.as_deref())
         }
     };
     let local = check(&form, &props.ctx).err().unwrap_or_default();

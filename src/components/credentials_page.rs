@@ -841,7 +841,7 @@ pub fn CredentialsPage(props: &CredentialsPageProps) -> Html {
                         })
                     };
                     html! {
-                        <RotateDialog key={row.id} token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
+                        <RotateDialog key={row.id} {kind} token={row.clone()} {today} choose_expiry={session.supports(Feature::RotationExpiry)}
                             {send} on_close={close.clone()} why={why.clone()} />
                     }
                 }

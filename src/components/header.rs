@@ -68,6 +68,7 @@ pub fn header(props: &HeaderProps) -> Html {
                             { link(Route::projects(), "Projects", Some(OwnerType::Project), "nav-projects") }
                             { link(Route::groups(), "Groups", Some(OwnerType::Group), "nav-groups") }
                             { link(Route::Credentials { owner: Owner::Me, kind: Kind::PersonalAccessToken }, "My tokens", Some(OwnerType::User), "nav-tokens") }
+                            { link(Route::Inventory, "Inventory", None, "nav-inventory") }
                             { link(Route::Check, "What is this token?", None, "nav-check") }
                             { if props.session.as_ref().is_some_and(|s| s.user.is_admin) {
                                 link(Route::Credentials { owner: Owner::Instance, kind: Kind::PersonalAccessToken }, "Admin", Some(OwnerType::Instance), "nav-admin")

@@ -1,6 +1,7 @@
 //! Yew components. Pages read the app context; everything below a page gets data and `on_*`
 //! callbacks as props.
 
+pub mod bulk_dialog;
 pub mod connect;
 pub mod credential_form;
 pub mod credential_table;
@@ -9,6 +10,7 @@ pub mod enable_key_dialog;
 pub mod expiry_picker;
 pub mod field;
 pub mod header;
+pub mod inventory;
 pub mod load;
 pub mod modal;
 pub mod places;

@@ -6,13 +6,16 @@ use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
+use crate::policy::use_policy;
 use chrono::NaiveDate;
+use domain::inventory::policy::{Proposed, Violation};
 use domain::models::Credential;
-use domain::{ExpiryChoice, Field};
+use domain::{ExpiryChoice, Field, Kind};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RotateDialogProps {
+    pub kind: Kind,
     pub token: Credential,
     pub today: NaiveDate,
     /// Choosing the new expiry arrived in GitLab 16.6.
@@ -31,6 +34,29 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
     let today = props.today;
     let choose_expiry = props.choose_expiry;
     let resolved = expiry.resolve(today);
+    let app = use_context::<crate::context::AppCtx>();
+    let site_policy = use_policy(app.map(|c| c.transport.0.clone()));
+    // The new token keeps its name and scopes: only its lifetime is chosen here, so only the
+    // policy's lifetime rule can hold the rotation back.
+    let policy_error = site_policy.policy().and_then(|p| {
+        let t = &props.token;
+        let expires_at = match (choose_expiry, &resolved) {
+            (true, Ok(d)) => Some(*d),
+            (true, Err(_)) => return None,
+            (false, _) => Some(domain::expiry::add_days(today, 7)),
+        };
+        p.check(&Proposed {
+            kind: props.kind,
+            name: &t.name,
+            scopes: &t.scopes,
+            description: &t.description,
+            expires_at,
+            today,
+        })
+        .into_iter()
+        .find(|v| matches!(v, Violation::TooLong { .. } | Violation::NoExpiry { .. }))
+        .map(|v| format!("Site policy: {}", v.sentence()))
+    });
 
     let on_expiry = {
         let (expiry, submit) = (expiry.clone(), submit.clone());
@@ -44,8 +70,12 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
         let send = props.send.clone();
         let on_close = props.on_close.clone();
         let resolved = resolved.clone();
+        let blocked = policy_error.is_some();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if blocked {
+                return;
+            }
             let expires_at = match (choose_expiry, &resolved) {
                 (false, _) => None,
                 (true, Ok(d)) => Some(*d),
@@ -56,11 +86,16 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
         })
     };
     let server = submit.error.as_ref();
-    let expiry_error = resolved.as_ref().err().cloned().or_else(|| {
-        server
-            .and_then(|e| e.field(Field::ExpiresAt))
-            .map(str::to_string)
-    });
+    let expiry_error = resolved
+        .as_ref()
+        .err()
+        .cloned()
+        .or(policy_error)
+        .or_else(|| {
+            server
+                .and_then(|e| e.field(Field::ExpiresAt))
+                .map(str::to_string)
+        });
     let general = server
         .filter(|e| e.field(Field::ExpiresAt).is_none())
         .cloned();

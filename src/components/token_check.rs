@@ -325,7 +325,7 @@ pub fn TokenCheck() -> Html {
                     Ok(())
                 }) as _
             }));
-            html! { <RotateDialog token={f.record.clone()} {today} {choose_expiry}
+            html! { <RotateDialog kind={f.owner.as_ref().map_or(Kind::PersonalAccessToken, |u| access_token_kind(&u.username))} token={f.record.clone()} {today} {choose_expiry}
             {send} on_close={close} /> }
         }
         (Dialog::Revoke, Some(f), Some(token)) => {

@@ -242,6 +242,48 @@ pub fn credential(
     check_fields(kind, kind.spec().fields, form, ctx)
 }
 
+/// [`credential`], then the site's policy: each rule broken is said at its field (a field that
+/// already has a problem keeps that one), and nothing is sent until none is broken.
+pub fn credential_within(
+    kind: Kind,
+    form: &CredentialForm,
+    ctx: &FormContext,
+    policy: Option<&crate::inventory::Policy>,
+) -> Result<CreateBody, FieldErrors> {
+    let checked = credential(kind, form, ctx);
+    let Some(policy) = policy else {
+        return checked;
+    };
+    let expires_at = form.expiry.resolve_within(ctx.today, None).ok().flatten();
+    // A trigger is named by its description.
+    let name = if kind == Kind::TriggerToken {
+        &form.description
+    } else {
+        &form.name
+    };
+    let broken = policy.check(&crate::inventory::policy::Proposed {
+        kind,
+        name,
+        scopes: &form.scopes,
+        description: &form.description,
+        expires_at,
+        today: ctx.today,
+    });
+    if broken.is_empty() {
+        return checked;
+    }
+    let mut errors = checked.err().unwrap_or_default();
+    for v in broken {
+        let field = v.field();
+        if errors.get(field).is_none() {
+            errors
+                .0
+                .push((field, format!("Site policy: {}", v.sentence())));
+        }
+    }
+    Err(errors)
+}
+
 /// Checks the fields an edit changes (a deploy key's title and write access, a trigger's
 /// description).
 pub fn edit(
@@ -373,6 +415,47 @@ mod tests {
             expiry: ExpiryChoice::Preset(7),
             ..CredentialForm::new(kind, ctx(AccessLevel::Maintainer).caller)
         }
+    }
+
+    #[test]
+    fn the_site_policy_holds_back_a_create_at_the_fields_it_concerns() {
+        let policy = crate::inventory::Policy::parse(
+            r#"{"kinds":{"project_access_token":{"max_lifetime_days":5,"forbidden_scopes":["write_repository"],"name_pattern":"ci-*"}}}"#,
+        )
+        .unwrap();
+        let kind = Kind::ProjectAccessToken;
+        let c = ctx(AccessLevel::Maintainer);
+        assert!(credential(kind, &form(kind), &c).is_ok());
+        let errors = credential_within(kind, &form(kind), &c, Some(&policy)).unwrap_err();
+        for field in [Field::ExpiresAt, Field::Scopes, Field::Name] {
+            assert!(
+                errors
+                    .get(field)
+                    .is_some_and(|m| m.starts_with("Site policy:")),
+                "{field:?}: {errors:?}"
+            );
+        }
+        // A field with a problem of its own keeps it.
+        let mut unnamed = form(kind);
+        unnamed.name = String::new();
+        let errors = credential_within(kind, &unnamed, &c, Some(&policy)).unwrap_err();
+        assert!(!errors.get(Field::Name).unwrap().starts_with("Site policy"));
+        // Within the rules it goes through; other kinds are not touched.
+        let ok = CredentialForm {
+            name: "ci-deploy".into(),
+            scopes: vec!["read_api".into()],
+            expiry: ExpiryChoice::Preset(5),
+            ..form(kind)
+        };
+        assert!(credential_within(kind, &ok, &c, Some(&policy)).is_ok());
+        assert!(credential_within(
+            Kind::GroupAccessToken,
+            &form(Kind::GroupAccessToken),
+            &c,
+            Some(&policy)
+        )
+        .is_ok());
+        assert!(credential_within(kind, &form(kind), &c, None).is_ok());
     }
 
     #[test]

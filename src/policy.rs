@@ -1,0 +1,81 @@
+//! The site's optional token policy (`policy.json` beside the page), read once per page load
+//! and shared by the create and rotate forms and the inventory.
+
+use crate::transport::{Auth, RawRequest, Transport};
+use domain::inventory::policy::FILE_NAME;
+use domain::inventory::Policy;
+use domain::request::Method;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+/// What the site says about policy.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SitePolicy {
+    Loading,
+    /// No policy file: nothing is enforced.
+    None,
+    Ready(Rc<Policy>),
+    /// The file is there but unusable: said on the page, and nothing is enforced.
+    Broken(String),
+}
+
+impl SitePolicy {
+    pub fn policy(&self) -> Option<&Rc<Policy>> {
+        match self {
+            SitePolicy::Ready(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    static LOADED: RefCell<Option<SitePolicy>> = const { RefCell::new(None) };
+}
+
+async fn fetch(transport: Rc<dyn Transport>) -> SitePolicy {
+    let req = RawRequest {
+        method: Method::Get,
+        url: FILE_NAME.into(),
+        auth: Auth::None,
+        body: None,
+    };
+    match transport.send(req).await {
+        Ok(res) if res.status == 200 => match Policy::parse(&res.body) {
+            Ok(p) if p.is_empty() => SitePolicy::None,
+            Ok(p) => SitePolicy::Ready(Rc::new(p)),
+            Err(e) => SitePolicy::Broken(format!(
+                "The site's {FILE_NAME} is not a valid policy ({e}); no policy is enforced."
+            )),
+        },
+        Ok(res) if res.status == 404 => SitePolicy::None,
+        Ok(res) => SitePolicy::Broken(format!(
+            "The site's {FILE_NAME} could not be read (the site answered {}); no policy is enforced.",
+            res.status
+        )),
+        Err(e) => SitePolicy::Broken(format!(
+            "The site's {FILE_NAME} could not be read ({e}); no policy is enforced."
+        )),
+    }
+}
+
+/// The site's policy: read on first use, then kept for the life of the page.
+#[hook]
+pub fn use_policy(transport: Option<Rc<dyn Transport>>) -> SitePolicy {
+    let known = LOADED.with(|l| l.borrow().clone());
+    let state = use_state(|| known.clone().unwrap_or(SitePolicy::Loading));
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            if let (None, Some(transport)) = (known, transport) {
+                spawn_local(async move {
+                    let loaded = fetch(transport).await;
+                    LOADED.with(|l| *l.borrow_mut() = Some(loaded.clone()));
+                    state.set(loaded);
+                });
+            }
+        });
+    }
+    (*state).clone()
+}

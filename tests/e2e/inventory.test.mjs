@@ -1,0 +1,216 @@
+// The inventory: a scan of every list the user administers on a generated instance, what the
+// table, chart and exports show of it, cancelling, a failing list and its retry, and bulk revoke.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { appTest, eventually } from './harness.mjs';
+
+const OWNER = 'glpat-generated-owner-001';
+const SMALL = ['--generate', 'projects=12,groups=4,tokens=160,seed=3'];
+
+async function signInAsOwner(page, sim) {
+  await page.getByTestId('connect-form').waitFor();
+  await page.getByTestId('connect-url').fill(sim.apiUrl);
+  await page.getByTestId('connect-token').fill(OWNER);
+  await page.getByTestId('connect-submit').click();
+  await page.getByTestId('whoami').waitFor();
+}
+
+async function openInventory(page) {
+  await page.getByTestId('nav-inventory').click();
+  await page.getByTestId('inventory-progress').waitFor();
+}
+
+const progress = (page) => page.getByTestId('inventory-progress');
+
+async function waitFinished(page, timeout = 60_000) {
+  await page.locator('[data-testid=inventory-progress][data-finished=true]').waitFor({ timeout });
+}
+
+/** Every page of a list, straight from the sim's API as the owner. */
+async function all(sim, apiPath) {
+  const out = [];
+  for (let page = 1; ; page++) {
+    const sep = apiPath.includes('?') ? '&' : '?';
+    const res = await sim.api('GET', `${apiPath}${sep}per_page=100&page=${page}`, { token: OWNER });
+    assert.equal(res.status, 200, `${apiPath}: ${JSON.stringify(res.body)}`);
+    out.push(...res.body);
+    if (!res.headers.get('x-next-page')) return out;
+  }
+}
+
+/** What the scan should find: the owner's lists, read one by one. */
+async function expectedCount(sim) {
+  const projects = await all(sim, '/projects?min_access_level=40');
+  const groups = await all(sim, '/groups?min_access_level=40');
+  const owned = new Set((await all(sim, '/groups?min_access_level=50')).map((g) => g.id));
+  let n = (await all(sim, '/personal_access_tokens')).length;
+  for (const p of projects) {
+    for (const kind of ['access_tokens', 'deploy_tokens', 'deploy_keys', 'triggers']) {
+      n += (await all(sim, `/projects/${p.id}/${kind}`)).length;
+    }
+  }
+  for (const g of groups) {
+    n += (await all(sim, `/groups/${g.id}/deploy_tokens`)).length;
+    if (owned.has(g.id)) n += (await all(sim, `/groups/${g.id}/access_tokens`)).length;
+  }
+  return { n, projects };
+}
+
+appTest('the inventory scans every list the user administers, with filters, sort, forecast and exports', null, async ({ page, sim }) => {
+  const { n } = await expectedCount(sim);
+  assert.ok(n > 100, `the generated instance has tokens (${n})`);
+  await signInAsOwner(page, sim);
+  const apiCalls = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(sim.apiUrl) && r.method() === 'GET') apiCalls.push(r.url());
+  });
+  await openInventory(page);
+  await waitFinished(page);
+  const p = progress(page);
+  assert.equal(Number(await p.getAttribute('data-found')), n, 'every token is found once');
+  assert.equal(await p.getAttribute('data-done'), await p.getAttribute('data-planned'));
+  assert.match(await page.getByTestId('inventory-status').innerText(), new RegExp(`Scan complete: \\d+ requests, ${n} tokens found`));
+  assert.ok(apiCalls.every((u) => /per_page=100/.test(u) || !/(access_tokens|deploy_tokens|deploy_keys|triggers)/.test(u)), 'lists are read 100 a page');
+  const count = page.getByTestId('inventory-count');
+  assert.equal(await count.getAttribute('data-shown'), String(n));
+  assert.equal(await page.getByTestId('inventory-row').count(), Math.min(n, 100), 'one page of rows is drawn');
+
+  // The search narrows the table to rows whose name, path, scope or username matches.
+  const firstName = await page.getByTestId('inventory-row').first().getAttribute('data-token-name');
+  await page.getByTestId('inventory-search').fill(firstName);
+  await eventually(async () => assert.ok(Number(await count.getAttribute('data-shown')) < n));
+  for (const name of await page.getByTestId('inventory-row').evaluateAll((rows) => rows.map((r) => r.innerText.toLowerCase()))) {
+    assert.ok(name.includes(firstName.toLowerCase()), name);
+  }
+  await page.getByTestId('inventory-search').fill('');
+  await eventually(async () => assert.equal(await count.getAttribute('data-shown'), String(n)));
+
+  // Sorting by expiry puts the soonest first, and says so.
+  await page.getByTestId('sort-expires').click();
+  const header = page.locator('th', { has: page.getByTestId('sort-expires') });
+  assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+  const expiries = await page.locator('[data-testid=inventory-row] td[data-label=Expires]').allInnerTexts();
+  const dated = expiries.filter((e) => /^\d{4}-/.test(e));
+  assert.deepEqual(dated, [...dated].sort(), 'dates ascend');
+  await page.getByTestId('sort-expires').click();
+  assert.equal(await header.getAttribute('aria-sort'), 'descending');
+
+  // A bar of the forecast filters the table to its week's working tokens.
+  const bar = page.locator('[data-testid=forecast-bar][role=button]').first();
+  const total = Number(await bar.getAttribute('data-total'));
+  const week = await bar.getAttribute('data-week');
+  await bar.focus();
+  await page.keyboard.press('Enter');
+  await eventually(async () => assert.equal(await count.getAttribute('data-shown'), String(total)));
+  assert.equal(await bar.getAttribute('aria-pressed'), 'true');
+  assert.match(await page.getByTestId('filter-week').innerText(), new RegExp(week));
+
+  // Exports hold exactly what is shown.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const text = readFileSync(await csv.path(), 'utf8');
+  const lines = text.trimEnd().split('\r\n');
+  assert.equal(lines.length, total + 1, 'a header and one line per shown row');
+  const [ics] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ics').click()]);
+  const cal = readFileSync(await ics.path(), 'utf8');
+  assert.equal((cal.match(/BEGIN:VEVENT/g) ?? []).length, total);
+  assert.match(cal, /TRIGGER:-P7D/);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  assert.equal(JSON.parse(readFileSync(await json.path(), 'utf8')).length, total);
+  await page.getByTestId('filter-clear').click();
+  await eventually(async () => assert.equal(await count.getAttribute('data-shown'), String(n)));
+
+  // The kind filter and a row's links.
+  await page.getByTestId('filter-kind').selectOption('deploy_key');
+  await eventually(async () => {
+    const kinds = await page.getByTestId('inventory-row').evaluateAll((rows) => [...new Set(rows.map((r) => r.dataset.kind))]);
+    assert.deepEqual(kinds, ['deploy_key']);
+  });
+  const row = page.getByTestId('inventory-row').first();
+  assert.match(await row.getByTestId('row-gitlab').getAttribute('href'), /\/-\/settings\/repository/);
+  assert.match(await row.getByTestId('row-open').getAttribute('href'), /^#\/projects\/.+\/deploy_keys$/);
+}, { simArgs: SMALL });
+
+appTest('cancelling a scan keeps what was found, and it can carry on', null, async ({ page, sim }) => {
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  const p = progress(page);
+  await eventually(async () => assert.ok(Number(await p.getAttribute('data-found')) > 0), { timeout: 30_000 });
+  await page.getByTestId('inventory-cancel').click();
+  await waitFinished(page);
+  assert.equal(await p.getAttribute('data-cancelled'), 'true');
+  const found = Number(await p.getAttribute('data-found'));
+  const planned = Number(await p.getAttribute('data-planned'));
+  assert.match(await page.getByTestId('inventory-status').innerText(), /Scan cancelled: .* lists were not read/);
+  assert.equal(await page.getByTestId('inventory-count').getAttribute('data-shown'), String(found), 'the partial results are in the table');
+  assert.ok(found > 0);
+  // Nothing more is asked while cancelled.
+  const before = Number(await p.getAttribute('data-done'));
+  await page.waitForTimeout(600);
+  assert.equal(Number(await p.getAttribute('data-done')), before);
+  await page.getByTestId('inventory-resume').click();
+  await waitFinished(page, 90_000);
+  assert.equal(await p.getAttribute('data-cancelled'), 'false');
+  assert.ok(Number(await p.getAttribute('data-found')) > found);
+  assert.ok(Number(await p.getAttribute('data-planned')) > planned);
+}, { simArgs: [...SMALL, '--latency-ms', '120'] });
+
+appTest('a list that cannot be read is named with the reason, and its retry fills it in', null, async ({ page, sim }) => {
+  const projects = await all(sim, '/projects?min_access_level=40');
+  const target = projects[0];
+  const keys = await all(sim, `/projects/${target.id}/deploy_keys`);
+  assert.ok(keys.length > 0, 'the chosen project has deploy keys');
+  await sim.faults({ method: 'GET', path: `/api/v4/projects/${target.id}/deploy_keys`, status: 403, body: '{"message":"403 Forbidden"}', count: 1 });
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  const failure = page.getByTestId('inventory-failure');
+  assert.equal(await failure.count(), 1);
+  assert.match(await failure.innerText(), new RegExp(`deploy keys in ${target.path_with_namespace}`));
+  assert.match(await failure.innerText(), /403|permission|Forbidden/i);
+  const found = Number(await progress(page).getAttribute('data-found'));
+  await failure.getByTestId('inventory-retry').click();
+  await page.getByTestId('inventory-failures').waitFor({ state: 'detached' });
+  await waitFinished(page);
+  assert.equal(Number(await progress(page).getAttribute('data-found')), found + keys.length);
+}, { simArgs: SMALL, ignoreConsole: [/403/] });
+
+appTest('a bulk revoke shows a dry run, asks for confirmation, then reports each token', null, async ({ page, sim }) => {
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  await page.getByTestId('filter-kind').selectOption('project_deploy_token');
+  await page.getByTestId('filter-state').selectOption('active');
+  await eventually(async () => assert.ok((await page.getByTestId('inventory-row').count()) >= 2));
+  const rows = page.getByTestId('inventory-row');
+  const names = [await rows.nth(0).getAttribute('data-token-name'), await rows.nth(1).getAttribute('data-token-name')];
+  await rows.nth(0).getByTestId('row-select').check();
+  await rows.nth(1).getByTestId('row-select').check();
+  // And one that no longer works: the dry run says it is skipped.
+  await page.getByTestId('filter-kind').selectOption('');
+  await page.getByTestId('filter-state').selectOption('inactive');
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  await rows.nth(0).getByTestId('row-select').check();
+  assert.equal(await page.getByTestId('bulk-count').innerText(), '3 selected');
+  await page.getByTestId('bulk-revoke').click();
+
+  const items = page.getByTestId('bulk-item');
+  assert.equal(await items.count(), 3);
+  assert.equal(await page.locator('[data-testid=bulk-item][data-step=send]').count(), 2);
+  assert.match(await page.locator('[data-testid=bulk-item][data-step=skip]').innerText(), /no longer works/);
+  assert.match(await page.getByTestId('bulk-summary').innerText(), /Dry run: nothing has been sent yet\. 2 tokens will be revoked; 1 skipped/);
+  await page.getByTestId('bulk-continue').click();
+  assert.equal(await page.getByTestId('bulk-submit').isDisabled(), true, 'not before the number is typed');
+  await page.getByTestId('bulk-confirm').fill('2');
+  await page.getByTestId('bulk-submit').click();
+  await page.getByTestId('bulk-headline').filter({ hasText: '2 revoked, 0 failed, 1 skipped' }).waitFor();
+  assert.equal(await page.locator('[data-testid=bulk-result][data-outcome=done]').count(), 2);
+  await page.getByTestId('bulk-close').click();
+  await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' }).catch(() => {});
+  // The changed lists are read again: both tokens now show as revoked.
+  await waitFinished(page);
+  await page.getByTestId('filter-state').selectOption('active');
+  await eventually(async () => {
+    const shown = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.tokenName));
+    for (const name of names) assert.ok(!shown.includes(name), `${name} is no longer active`);
+  });
+}, { simArgs: SMALL });
