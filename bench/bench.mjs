@@ -23,8 +23,9 @@ const budgetArg = process.argv.indexOf('--budget');
 const BUDGETS = {
   // Hard limit: CI fails above it.
   firstVisitBrotli: (budgetArg >= 0 ? Number(process.argv[budgetArg + 1]) : 200) * KB,
-  // The rest of the page: every page past sign-in.
-  restBrotli: 230 * KB,
+  // The rest of the page: every page past sign-in. Raised from 230 KB when the inventory (its
+  // scan, table, chart, exports and bulk dialog: about 62 KB brotli) joined it.
+  restBrotli: 280 * KB,
 };
 if (!(BUDGETS.firstVisitBrotli > 0)) {
   console.error('--budget takes a size in KB');

@@ -8,7 +8,7 @@ use crate::components::bulk_dialog::BulkDialog;
 use crate::context::AppCtx;
 use crate::policy::{use_policy, SitePolicy};
 use crate::time::{date, relative, today};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::inventory::bulk::BulkAction;
 use domain::inventory::export::{self, Calendar};
 use domain::inventory::filter::{keep, sort as sort_rows};
@@ -1180,11 +1180,15 @@ fn forecast_chart(
     chosen: Option<NaiveDate>,
     on_week: Callback<domain::inventory::Week>,
 ) -> Html {
-    const BAR: f64 = 10.0;
-    const GAP: f64 = 2.0;
-    const HEIGHT: f64 = 70.0;
-    let tallest = f64::from(fc.tallest());
-    let width = (BAR + GAP) * fc.weeks.len() as f64;
+    // Whole numbers in a scaled view box: no float formatting in the module.
+    const BAR: i64 = 100;
+    const GAP: i64 = 20;
+    const HEIGHT: i64 = 700;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let tallest = i64::from(fc.tallest());
+    let width = (BAR + GAP) * fc.weeks.len() as i64;
     let summary = if fc.expiring == 0 {
         "No working token expires in the next 52 weeks.".to_string()
     } else {
@@ -1215,13 +1219,13 @@ fn forecast_chart(
                 <strong>{ "Expiries per week" }</strong>
                 <span data-testid="forecast-summary">{ format!(" {summary} {extra}") }</span>
             </figcaption>
-            <svg viewBox={format!("0 0 {width} {}", HEIGHT + 14.0)} class="forecast-svg" role="group" aria-label="Tokens expiring per week, next 52 weeks">
+            <svg viewBox={format!("0 0 {width} {}", HEIGHT + 140)} class="forecast-svg" role="group" aria-label="Tokens expiring per week, next 52 weeks">
                 { for fc.weeks.iter().enumerate().map(|(i, w)| {
-                    let x = i as f64 * (BAR + GAP);
+                    let x = i as i64 * (BAR + GAP);
                     let total = w.total();
                     let mut y = HEIGHT;
                     let parts = Kind::ALL.iter().filter(|k| w.count(**k) > 0).map(|k| {
-                        let h = f64::from(w.count(*k)) / tallest * HEIGHT;
+                        let h = (i64::from(w.count(*k)) * HEIGHT / tallest).max(10);
                         y -= h;
                         html! { <rect x={x.to_string()} y={y.to_string()} width={BAR.to_string()} height={h.to_string()} class={classes!("bar", kind_class(*k))} /> }
                     }).collect::<Html>();
@@ -1243,7 +1247,7 @@ fn forecast_chart(
                             <title>{ label }</title>
                             <rect class="hit" x={x.to_string()} y="0" width={(BAR + GAP).to_string()} height={HEIGHT.to_string()} />
                             { parts }
-                            { if i % 13 == 0 { html! { <text x={x.to_string()} y={(HEIGHT + 12.0).to_string()} class="axis">{ w.start.format("%b %-d").to_string() }</text> } } else { html! {} } }
+                            { if i % 13 == 0 { html! { <text x={x.to_string()} y={(HEIGHT + 120).to_string()} class="axis">{ format!("{} {}", MONTHS[w.start.month0() as usize % 12], w.start.day()) }</text> } } else { html! {} } }
                         </g>
                     }
                 }) }

@@ -1,7 +1,9 @@
 // The inventory: a scan of every list the user administers on a generated instance, what the
 // table, chart and exports show of it, cancelling, a failing list and its retry, and bulk revoke.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { appTest, eventually } from './harness.mjs';
 
 const OWNER = 'glpat-generated-owner-001';
@@ -214,3 +216,64 @@ appTest('a bulk revoke shows a dry run, asks for confirmation, then reports each
     for (const name of names) assert.ok(!shown.includes(name), `${name} is no longer active`);
   });
 }, { simArgs: SMALL });
+
+/** The built site with a policy file beside it, as a deployment would serve it. */
+function siteWithPolicy(policy) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenwarden-policy-'));
+  cpSync(process.env.TOKENWARDEN_DIST ?? path.resolve('../../dist'), dir, { recursive: true });
+  writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policy));
+  return dir;
+}
+
+const POLICY = { kinds: { project_access_token: { max_lifetime_days: 30, forbidden_scopes: ['api'] } } };
+
+appTest('the site policy is flagged in the inventory and holds back a create and a rotation that break it', null, async ({ page, sim }) => {
+  const writes = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(sim.apiUrl) && ['POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(`${r.method()} ${r.url()}`);
+  });
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  await page.getByTestId('policy-active').waitFor();
+  await page.getByTestId('filter-violations').check();
+  const rows = page.getByTestId('inventory-row');
+  await eventually(async () => assert.ok((await rows.count()) > 0, 'some tokens break the policy'));
+  const kinds = await rows.evaluateAll((rs) => [...new Set(rs.map((r) => r.dataset.kind))]);
+  assert.deepEqual(kinds, ['project_access_token'], 'only the kind with rules is flagged');
+  assert.match(await rows.first().getByTestId('row-violations').innerText(), /the policy (allows at most 30 days|forbids|wants an expiry)/);
+
+  // The project's create form refuses what the policy forbids, at the fields concerned.
+  await rows.first().getByTestId('row-open').click();
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill('policy-check');
+  await page.getByTestId('scope-api').check();
+  await page.getByTestId('expiry-preset-60').check();
+  await page.getByTestId('create-submit').click();
+  assert.match(await page.getByTestId('error-token-scopes').innerText(), /Site policy: .*api scope/);
+  assert.match(await page.getByTestId('error-token-expiry').innerText(), /Site policy: .*at most 30 days/);
+  assert.deepEqual(writes, [], 'nothing was sent');
+  await page.getByTestId('scope-api').uncheck();
+  await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('expiry-preset-30').check();
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('reveal-secret').waitFor();
+  assert.equal(writes.length, 1, 'within the policy it is created');
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('close-warning').waitFor();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+
+  // A rotation may not give the new token a longer life than the policy allows.
+  const created = page.locator('[data-testid=active-tokens] [data-token-name="policy-check"]');
+  await created.getByTestId('token-rotate').click();
+  await page.getByTestId('expiry-preset-60').check();
+  await page.getByTestId('rotate-submit').click();
+  assert.match(await page.getByTestId('error-rotate-expiry').innerText(), /Site policy: .*at most 30 days/);
+  assert.equal(writes.length, 1, 'the rotation was not sent');
+  await page.getByTestId('expiry-preset-30').check();
+  assert.equal(await page.getByTestId('error-rotate-expiry').innerText(), '');
+  await page.getByTestId('rotate-submit').click();
+  await page.getByTestId('reveal-dialog').waitFor();
+  assert.equal(writes.length, 2);
+}, { simArgs: SMALL, siteDir: siteWithPolicy(POLICY) });
