@@ -1,6 +1,7 @@
 //! The site's optional token policy (`policy.json` beside the page), read once per page load
 //! and shared by the create and rotate forms and the inventory.
 
+use crate::context::{AppCtx, Settings};
 use crate::transport::{Auth, RawRequest, Transport};
 use domain::inventory::policy::FILE_NAME;
 use domain::inventory::Policy;
@@ -34,10 +35,10 @@ thread_local! {
     static LOADED: RefCell<Option<SitePolicy>> = const { RefCell::new(None) };
 }
 
-async fn fetch(transport: Rc<dyn Transport>) -> SitePolicy {
+async fn fetch(transport: Rc<dyn Transport>, url: String) -> SitePolicy {
     let req = RawRequest {
         method: Method::Get,
-        url: FILE_NAME.into(),
+        url,
         auth: Auth::None,
         body: None,
     };
@@ -46,31 +47,40 @@ async fn fetch(transport: Rc<dyn Transport>) -> SitePolicy {
             Ok(p) if p.is_empty() => SitePolicy::None,
             Ok(p) => SitePolicy::Ready(Rc::new(p)),
             Err(e) => SitePolicy::Broken(format!(
-                "The site's {FILE_NAME} is not a valid policy ({e}); no policy is enforced."
+                "The site's token policy is not valid ({e}); no policy is enforced."
             )),
         },
         Ok(res) if res.status == 404 => SitePolicy::None,
         Ok(res) => SitePolicy::Broken(format!(
-            "The site's {FILE_NAME} could not be read (the site answered {}); no policy is enforced.",
+            "The site's token policy could not be read (the site answered {}); no policy is enforced.",
             res.status
         )),
         Err(e) => SitePolicy::Broken(format!(
-            "The site's {FILE_NAME} could not be read ({e}); no policy is enforced."
+            "The site's token policy could not be read ({e}); no policy is enforced."
         )),
     }
 }
 
-/// The site's policy: read on first use, then kept for the life of the page.
+/// The site's policy, from `config.json`'s `policy_url` or else `policy.json` beside the page:
+/// read on first use (once the site's settings are known), then kept for the life of the page.
 #[hook]
-pub fn use_policy(transport: Option<Rc<dyn Transport>>) -> SitePolicy {
+pub fn use_policy() -> SitePolicy {
+    let ctx = use_context::<AppCtx>();
     let known = LOADED.with(|l| l.borrow().clone());
     let state = use_state(|| known.clone().unwrap_or(SitePolicy::Loading));
+    let settings = ctx.as_ref().map(|c| c.settings.clone());
     {
         let state = state.clone();
-        use_effect_with((), move |_| {
-            if let (None, Some(transport)) = (known, transport) {
+        let transport = ctx.map(|c| c.transport.0.clone());
+        let ready = !matches!(settings, None | Some(Settings::Loading));
+        use_effect_with(ready, move |ready| {
+            let url = settings
+                .map(|s| s.config().policy_url.clone())
+                .unwrap_or_default()
+                .unwrap_or_else(|| FILE_NAME.to_string());
+            if let (true, None, Some(transport)) = (*ready, known, transport) {
                 spawn_local(async move {
-                    let loaded = fetch(transport).await;
+                    let loaded = fetch(transport, url).await;
                     LOADED.with(|l| *l.borrow_mut() = Some(loaded.clone()));
                     state.set(loaded);
                 });

@@ -113,8 +113,7 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
         spec.fields
     };
     // The site's policy (`policy.json`) holds back a create that breaks it.
-    let transport = use_context::<crate::context::AppCtx>().map(|c| c.transport.0.clone());
-    let site_policy = use_policy(transport);
+    let site_policy = use_policy();
     let policy = site_policy.policy().cloned();
     let check = move |f: &CredentialForm, ctx: &FormContext| {
         if editing {

@@ -405,7 +405,7 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
 pub fn InventoryPage() -> Html {
     let ctx = use_context::<AppCtx>();
     let session = ctx.as_ref().and_then(|c| c.session.clone());
-    let site_policy = use_policy(ctx.as_ref().map(|c| c.transport.0.clone()));
+    let site_policy = use_policy();
     let driver = use_mut_ref(Driver::default);
     let update = use_force_update();
     let rows = use_state(Table::default);

@@ -34,8 +34,7 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
     let today = props.today;
     let choose_expiry = props.choose_expiry;
     let resolved = expiry.resolve(today);
-    let app = use_context::<crate::context::AppCtx>();
-    let site_policy = use_policy(app.map(|c| c.transport.0.clone()));
+    let site_policy = use_policy();
     // The new token keeps its name and scopes: only its lifetime is chosen here, so only the
     // policy's lifetime rule can hold the rotation back.
     let policy_error = site_policy.policy().and_then(|p| {
