@@ -33,11 +33,13 @@ use yew::prelude::*;
 
 /// Rows drawn per page of the table: enough to scan by eye, few enough that a keystroke's
 /// redraw stays within a frame with ten thousand rows behind it.
-const PAGE_ROWS: usize = 100;
+const PAGE_ROWS: usize = 50;
 
-/// While a scan runs, the table is rebuilt at most this often (ms); progress redraws on every
-/// answer.
-const REBUILD_EVERY_MS: f64 = 1000.0;
+/// While a scan runs, the table is rebuilt at most this often (ms), and the progress redrawn at
+/// most every [`REDRAW_EVERY_MS`]: redrawing on every answer kept the main thread busier than the
+/// network.
+const REBUILD_EVERY_MS: f64 = 2000.0;
+const REDRAW_EVERY_MS: f64 = 150.0;
 
 /// The table's rows, compared by identity: comparing ten thousand rows by value on every
 /// render would cost more than the render.
@@ -69,6 +71,7 @@ struct Driver {
     /// Projects and groups found so far, while discovering.
     places: usize,
     last_rebuild_ms: f64,
+    last_redraw_ms: f64,
     /// The end mark is set once per scan.
     ended: bool,
     base: String,
@@ -248,7 +251,7 @@ impl Engine {
     /// After any change: the end mark, and a rebuilt table when the scan is over or the last
     /// rebuild is old enough.
     fn settle(&self) {
-        let (finished, stale) = {
+        let (finished, stale, redraw) = {
             let mut d = self.driver.borrow_mut();
             let progress = d.scan.as_ref().map(Scan::progress).unwrap_or_default();
             let finished = progress.finished;
@@ -256,12 +259,23 @@ impl Engine {
                 d.ended = true;
                 mark("inventory-scan-end");
             }
-            (finished, now_ms() - d.last_rebuild_ms >= REBUILD_EVERY_MS)
+            let now = now_ms();
+            let redraw = finished || now - d.last_redraw_ms >= REDRAW_EVERY_MS;
+            if redraw {
+                d.last_redraw_ms = now;
+            }
+            (
+                finished,
+                now - d.last_rebuild_ms >= REBUILD_EVERY_MS,
+                redraw,
+            )
         };
         if finished || stale {
             self.rebuild();
         }
-        self.redraw.emit(());
+        if redraw {
+            self.redraw.emit(());
+        }
     }
 
     fn event(&self, event: ScanEvent) {
@@ -276,6 +290,8 @@ impl Engine {
             d.generation
         };
         self.pump(generation);
+        // What the user asked for shows at once, whatever the redraw pace.
+        self.redraw.emit(());
     }
 
     fn cancel(&self) {
@@ -465,6 +481,25 @@ pub fn InventoryPage() -> Html {
             }
         });
     }
+    // The chart's callback stays the same between renders (so the chart is not redrawn on every
+    // keystroke) and reads the filter of the moment from here.
+    let filter_now = use_mut_ref(Filter::default);
+    *filter_now.borrow_mut() = (*filter).clone();
+    let on_week = {
+        let (filter_now, filter, page) = (filter_now.clone(), filter.clone(), page.clone());
+        use_callback((), move |week: domain::inventory::Week, _| {
+            // The week replaces the status and dates asked for; the search and the rest stay.
+            let w = week.filter();
+            let f = filter_now.borrow().clone();
+            page.set(0);
+            filter.set(Filter {
+                state: w.state,
+                expires_between: w.expires_between,
+                expires_within_days: None,
+                ..f
+            })
+        })
+    };
     let Some(session) = session else {
         return html! {};
     };
@@ -844,21 +879,7 @@ pub fn InventoryPage() -> Html {
     };
 
     // ---- forecast ----
-    let on_week = {
-        let set = set_filter.clone();
-        let f = f.clone();
-        // The week replaces the status and dates asked for; the search and the rest stay.
-        Callback::from(move |week: domain::inventory::Week| {
-            let w = week.filter();
-            set(Filter {
-                state: w.state,
-                expires_between: w.expires_between,
-                expires_within_days: None,
-                ..f.clone()
-            })
-        })
-    };
-    let chart = forecast_chart(&forecast_all, f.expires_between.map(|w| w.0), on_week);
+    let chart = html! { <ForecastChart forecast={forecast_all.clone()} chosen={f.expires_between.map(|w| w.0)} on_week={on_week} /> };
 
     // ---- exports ----
     let exports = {
@@ -1173,13 +1194,21 @@ pub fn InventoryPage() -> Html {
     }
 }
 
-/// The 52-week expiry chart: one stacked bar per week, by kind; a bar is a button that filters
-/// the table to its week.
-fn forecast_chart(
-    fc: &Forecast,
+#[derive(Properties, PartialEq)]
+struct ForecastChartProps {
+    forecast: Rc<Forecast>,
     chosen: Option<NaiveDate>,
     on_week: Callback<domain::inventory::Week>,
-) -> Html {
+}
+
+/// The 52-week expiry chart: one stacked bar per week, by kind; a bar is a button that filters
+/// the table to its week. A component, so a keystroke in the search box does not redraw its
+/// several hundred nodes.
+#[component]
+fn ForecastChart(props: &ForecastChartProps) -> Html {
+    let fc = &*props.forecast;
+    let chosen = props.chosen;
+    let on_week = props.on_week.clone();
     // Whole numbers in a scaled view box: no float formatting in the module.
     const BAR: i64 = 100;
     const GAP: i64 = 20;
