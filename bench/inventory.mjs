@@ -122,7 +122,7 @@ function distBuilt() {
 
 /** A fresh context and page; console errors and page errors are kept for failure messages. */
 async function newPage(browser) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } }); // wide enough for the table form, whose column headers sort
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const page = await context.newPage();
   const problems = [];

@@ -797,6 +797,20 @@ pub fn InventoryPage() -> Html {
             set(Filter::default())
         })
     };
+    let on_sort_select = {
+        let (sort, page) = (sort.clone(), page.clone());
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            let (key, dir) = v.rsplit_once('-').unwrap_or((v.as_str(), "asc"));
+            if let Some(column) = SortColumn::ALL.into_iter().find(|c| sort_key(*c) == key) {
+                page.set(0);
+                sort.set(Sort {
+                    column,
+                    descending: dir == "desc",
+                });
+            }
+        })
+    };
     let kind_value = Kind::ALL
         .iter()
         .find(|k| f.kinds.contains(**k))
@@ -843,6 +857,16 @@ pub fn InventoryPage() -> Html {
                 <select id="inv-role" onchange={on_role} data-testid="filter-role">
                     <option value="" selected={f.role.is_none()}>{ "Any role" }</option>
                     { for roles.iter().map(|r| html! { <option value={r.level().to_string()} selected={f.role == Some(*r)}>{ r.label() }</option> }) }
+                </select>
+            </div>
+            <div class="field sort-select">
+                <label for="inv-sort">{ "Sort by" }</label>
+                <select id="inv-sort" onchange={on_sort_select} data-testid="sort-select">
+                    { for SortColumn::ALL.iter().flat_map(|c| [(*c, false), (*c, true)]).map(|(c, d)| {
+                        let value = format!("{}-{}", sort_key(c), if d { "desc" } else { "asc" });
+                        let label = format!("{} ({})", c.title(), if d { "descending" } else { "ascending" });
+                        html! { <option value={value} selected={sort.column == c && sort.descending == d}>{ label }</option> }
+                    }) }
                 </select>
             </div>
             <div class="field field-days">

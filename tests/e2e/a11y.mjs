@@ -27,6 +27,7 @@ export const PAGES = [
   { name: 'admin: personal tokens', hash: '#/admin', ready: '[data-testid=row-user]' },
   { name: 'admin: deploy tokens', hash: '#/admin/deploy_tokens', ready: '[data-token-name="registry-pull"]' },
   { name: 'what is this token?', hash: '#/check', ready: '[data-testid=check-page]' },
+  { name: 'inventory', hash: '#/inventory', ready: '[data-testid=inventory-progress][data-finished=true]' },
 ];
 
 /** Opens a hash route of the signed-in session and waits until its data is shown. */
@@ -47,7 +48,7 @@ async function closeWithEscape(page, id) {
  * Walks every page and dialog, awaiting `visit(name)` at each stop: the sign-in form (empty,
  * then refused), every page in PAGES, then the create (empty, with errors), reveal, rotate,
  * revoke (untouched, confirmed, and for a long name, then the notice it leaves) and enable-key
- * dialogs, and a pasted token described.
+ * dialogs, the inventory's bulk dry run, and a pasted token described.
  */
 export async function tour(page, sim, visit) {
   await page.getByTestId('connect-form').waitFor();
@@ -117,6 +118,13 @@ export async function tour(page, sim, visit) {
   await page.getByTestId('enable-dialog').waitFor({ state: 'detached' });
 
   await openPage(page, PAGES.at(-1));
+  await page.getByTestId('inventory-row').first().getByTestId('row-select').check();
+  await page.getByTestId('bulk-revoke').click();
+  await page.getByTestId('bulk-dialog').waitFor();
+  await visit('bulk revoke dry run');
+  await closeWithEscape(page, 'bulk-dialog');
+
+  await openPage(page, PAGES.at(-2));
   await page.getByTestId('check-token').fill(sim.tokenFor('ada'));
   await page.getByTestId('check-self').click();
   await page.getByTestId('check-found').waitFor();

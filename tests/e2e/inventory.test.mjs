@@ -88,14 +88,21 @@ appTest('the inventory scans every list the user administers, with filters, sort
   await eventually(async () => assert.equal(await count.getAttribute('data-shown'), String(n)));
 
   // Sorting by expiry puts the soonest first, and says so.
-  await page.getByTestId('sort-expires').click();
+  // Below 1440 px the table is cards, sorted with the select; the column headers say the same.
+  await page.getByTestId('sort-select').selectOption('expires-asc');
   const header = page.locator('th', { has: page.getByTestId('sort-expires') });
   assert.equal(await header.getAttribute('aria-sort'), 'ascending');
   const expiries = await page.locator('[data-testid=inventory-row] td[data-label=Expires]').allInnerTexts();
   const dated = expiries.filter((e) => /^\d{4}-/.test(e));
   assert.deepEqual(dated, [...dated].sort(), 'dates ascend');
-  await page.getByTestId('sort-expires').click();
+  await page.getByTestId('sort-select').selectOption('expires-desc');
   assert.equal(await header.getAttribute('aria-sort'), 'descending');
+  // Where the table fits, its column headers sort.
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await page.getByTestId('sort-name').click();
+  assert.equal(await page.locator('th', { has: page.getByTestId('sort-name') }).getAttribute('aria-sort'), 'ascending');
+  assert.equal(await header.getAttribute('aria-sort'), null);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // A bar of the forecast filters the table to its week's working tokens.
   const bar = page.locator('[data-testid=forecast-bar][role=button]').first();
