@@ -1,9 +1,8 @@
-//! The site's optional token policy (`policy.json` beside the page), read once per page load
-//! and shared by the create and rotate forms and the inventory.
+//! The site's optional token policy (the file `config.json`'s `policy_url` names), read once
+//! per page load and shared by the create and rotate forms and the inventory.
 
 use crate::context::{AppCtx, Settings};
 use crate::transport::{Auth, RawRequest, Transport};
-use domain::inventory::policy::FILE_NAME;
 use domain::inventory::Policy;
 use domain::request::Method;
 use std::cell::RefCell;
@@ -61,8 +60,8 @@ async fn fetch(transport: Rc<dyn Transport>, url: String) -> SitePolicy {
     }
 }
 
-/// The site's policy, from `config.json`'s `policy_url` or else `policy.json` beside the page:
-/// read on first use (once the site's settings are known), then kept for the life of the page.
+/// The site's policy, from the file `config.json`'s `policy_url` names (none without one): read
+/// on first use, once the site's settings are known, then kept for the life of the page.
 #[hook]
 pub fn use_policy() -> SitePolicy {
     let ctx = use_context::<AppCtx>();
@@ -74,17 +73,22 @@ pub fn use_policy() -> SitePolicy {
         let transport = ctx.map(|c| c.transport.0.clone());
         let ready = !matches!(settings, None | Some(Settings::Loading));
         use_effect_with(ready, move |ready| {
-            let url = settings
-                .map(|s| s.config().policy_url.clone())
-                .unwrap_or_default()
-                .unwrap_or_else(|| FILE_NAME.to_string());
-            if let (true, None, Some(transport)) = (*ready, known, transport) {
-                spawn_local(async move {
-                    let loaded = fetch(transport, url).await;
-                    LOADED.with(|l| *l.borrow_mut() = Some(loaded.clone()));
-                    state.set(loaded);
-                });
+            // Only a site that names a policy file in config.json has one: asking for it
+            // everywhere would leave a 404 in every other deployment's console.
+            let url = settings.and_then(|s| s.config().policy_url.clone());
+            if !*ready || known.is_some() {
+                return;
             }
+            let (Some(transport), Some(url)) = (transport, url) else {
+                LOADED.with(|l| *l.borrow_mut() = Some(SitePolicy::None));
+                state.set(SitePolicy::None);
+                return;
+            };
+            spawn_local(async move {
+                let loaded = fetch(transport, url).await;
+                LOADED.with(|l| *l.borrow_mut() = Some(loaded.clone()));
+                state.set(loaded);
+            });
         });
     }
     (*state).clone()

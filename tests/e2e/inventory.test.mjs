@@ -224,11 +224,13 @@ appTest('a bulk revoke shows a dry run, asks for confirmation, then reports each
   });
 }, { simArgs: SMALL });
 
-/** The built site with a policy file beside it, as a deployment would serve it. */
+/** The built site with a policy file beside it, named in its config.json, as a deployment would serve it. */
 function siteWithPolicy(policy) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenwarden-policy-'));
   cpSync(process.env.TOKENWARDEN_DIST ?? path.resolve('../../dist'), dir, { recursive: true });
   writeFileSync(path.join(dir, 'policy.json'), JSON.stringify(policy));
+  // The site opts in to a policy by naming its file.
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ policy_url: 'policy.json' }));
   return dir;
 }
 
