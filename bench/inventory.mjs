@@ -14,8 +14,8 @@
 //                                                 than 10,000 rows)
 //
 // Environment: TOKENWARDEN_SIM_BIN, TOKENWARDEN_DIST and TOKENWARDEN_CHROMIUM as for the e2e
-// tests; TOKENWARDEN_BENCH_PYTHON, a Python with python-gitlab (scripts/bench makes one in the
-// tools cache).
+// tests; TOKENWARDEN_BENCH_PYTHON, a Python with python-gitlab (by default the venv
+// scripts/setup makes for the python test step).
 //
 // Timings vary with the machine, so they are reported against their targets, never gated: the
 // run fails (exit 1) only when a part could not be measured.
@@ -70,7 +70,7 @@ if (only.some((p) => !PARTS.includes(p)) || !Number.isInteger(FILTER_START_TOKEN
 }
 
 const TOOLS_DIR = process.env.TOKENWARDEN_TOOLS ?? path.join(os.homedir(), '.cache', 'tokenwarden-tools');
-const PYTHON = process.env.TOKENWARDEN_BENCH_PYTHON ?? path.join(TOOLS_DIR, 'venv-bench', 'bin', 'python');
+const PYTHON = process.env.TOKENWARDEN_BENCH_PYTHON ?? path.join(TOOLS_DIR, 'python-venv', 'bin', 'python');
 
 // ---- children: none outlives the run ------------------------------------------------------
 
