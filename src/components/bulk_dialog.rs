@@ -96,13 +96,7 @@ pub fn BulkDialog(props: &BulkDialogProps) -> Html {
         BulkAction::Revoke => ("Revoke", "revoked"),
         BulkAction::Rotate(_) => ("Rotate", "rotated"),
     };
-    let plural = |n: usize| {
-        if n == 1 {
-            "token".to_string()
-        } else {
-            "tokens".to_string()
-        }
-    };
+    let plural = |n: usize| if n == 1 { "token" } else { "tokens" };
 
     let changed = {
         let (rows, items, outcomes) = (props.rows.clone(), items.clone(), outcomes.clone());

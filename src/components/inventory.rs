@@ -339,6 +339,25 @@ fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
+fn checked(e: &Event) -> bool {
+    e.target_unchecked_into::<HtmlInputElement>().checked()
+}
+
+/// One path for every filter control: `apply` changes a copy of the filter from the event, and
+/// the table goes back to its first page.
+fn refilter<E: 'static>(
+    set: &Rc<dyn Fn(Filter)>,
+    f: &Filter,
+    apply: impl Fn(&mut Filter, &E) + 'static,
+) -> Callback<E> {
+    let (set, f) = (set.clone(), f.clone());
+    Callback::from(move |e: E| {
+        let mut next = f.clone();
+        apply(&mut next, &e);
+        set(next)
+    })
+}
+
 /// A whole number of days typed in a filter box: None when empty, Err when not a number.
 fn days(text: &str) -> Result<Option<u32>, ()> {
     let t = text.trim();
@@ -430,7 +449,7 @@ pub fn InventoryPage() -> Html {
     let page = use_state(|| 0usize);
     let selected = use_state(|| Rc::new(BTreeSet::<Key>::new()));
     let bulk = use_state(|| None::<(BulkAction, Rc<Vec<usize>>)>);
-    let bad_days = use_state(|| (false, false));
+    let bad_days = use_state(|| [false; 2]);
     let export_error = use_state(|| None::<String>);
     let today = today();
 
@@ -675,125 +694,68 @@ pub fn InventoryPage() -> Html {
     };
 
     // ---- filters ----
-    let set_filter = {
+    let set_filter: Rc<dyn Fn(Filter)> = {
         let (filter, page) = (filter.clone(), page.clone());
-        move |f: Filter| {
+        Rc::new(move |f: Filter| {
             page.set(0);
             filter.set(f);
-        }
+        })
     };
     let f = (*filter).clone();
-    let on_search = {
-        let (set, f) = (set_filter.clone(), f.clone());
+    let on_search = refilter(&set_filter, &f, |f, e: &InputEvent| f.text = input_value(e));
+    let on_kind = refilter(&set_filter, &f, |f, e: &Event| {
+        f.kinds = Kind::from_key(&select_value(e))
+            .into_iter()
+            .collect::<KindSet>()
+    });
+    let on_state = refilter(&set_filter, &f, |f, e: &Event| {
+        f.state = match select_value(e).as_str() {
+            "active" => Some(State::Active),
+            "inactive" => Some(State::Inactive),
+            "expired" => Some(State::Expired),
+            "revoked" => Some(State::Revoked),
+            _ => None,
+        }
+    });
+    let on_scope = refilter(&set_filter, &f, |f, e: &Event| {
+        let v = select_value(e);
+        f.scope = (!v.is_empty()).then_some(v)
+    });
+    let on_role = refilter(&set_filter, &f, |f, e: &Event| {
+        f.role = select_value(e)
+            .parse::<u8>()
+            .ok()
+            .and_then(AccessLevel::from_level)
+    });
+    // A number of days: a box that does not hold one is marked, and the filter keeps its value.
+    let days_input = |slot: usize, field: fn(&mut Filter) -> &mut Option<u32>| {
+        let (set, f, bad) = (set_filter.clone(), f.clone(), bad_days.clone());
         Callback::from(move |e: InputEvent| {
-            set(Filter {
-                text: input_value(&e),
-                ..f.clone()
-            })
-        })
-    };
-    let on_kind = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let kinds = Kind::from_key(&select_value(&e))
-                .into_iter()
-                .collect::<KindSet>();
-            set(Filter { kinds, ..f.clone() })
-        })
-    };
-    let on_state = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let state = match select_value(&e).as_str() {
-                "active" => Some(State::Active),
-                "inactive" => Some(State::Inactive),
-                "expired" => Some(State::Expired),
-                "revoked" => Some(State::Revoked),
-                _ => None,
-            };
-            set(Filter { state, ..f.clone() })
-        })
-    };
-    let on_scope = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let v = select_value(&e);
-            set(Filter {
-                scope: (!v.is_empty()).then_some(v),
-                ..f.clone()
-            })
-        })
-    };
-    let on_role = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let role = select_value(&e)
-                .parse::<u8>()
-                .ok()
-                .and_then(AccessLevel::from_level);
-            set(Filter { role, ..f.clone() })
-        })
-    };
-    let on_within = {
-        let (set, f, bad) = (set_filter.clone(), f.clone(), bad_days.clone());
-        Callback::from(move |e: InputEvent| match days(&input_value(&e)) {
-            Ok(d) => {
-                bad.set((false, bad.1));
-                set(Filter {
-                    expires_within_days: d,
-                    ..f.clone()
-                })
+            let typed = days(&input_value(&e));
+            let mut flags = *bad;
+            flags[slot] = typed.is_err();
+            bad.set(flags);
+            if let Ok(d) = typed {
+                let mut next = f.clone();
+                *field(&mut next) = d;
+                set(next)
             }
-            Err(()) => bad.set((true, bad.1)),
         })
     };
-    let on_unused = {
-        let (set, f, bad) = (set_filter.clone(), f.clone(), bad_days.clone());
-        Callback::from(move |e: InputEvent| match days(&input_value(&e)) {
-            Ok(d) => {
-                bad.set((bad.0, false));
-                set(Filter {
-                    unused_for_days: d,
-                    ..f.clone()
-                })
-            }
-            Err(()) => bad.set((bad.0, true)),
-        })
-    };
-    let on_never = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            set(Filter {
-                never_used: on,
-                ..f.clone()
-            })
-        })
-    };
-    let on_violations = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            set(Filter {
-                violations_only: on,
-                ..f.clone()
-            })
-        })
-    };
-    let clear_week = {
-        let (set, f) = (set_filter.clone(), f.clone());
-        Callback::from(move |_: MouseEvent| {
-            set(Filter {
-                expires_between: None,
-                state: None,
-                ..f.clone()
-            })
-        })
-    };
+    let on_within = days_input(0, |f| &mut f.expires_within_days);
+    let on_unused = days_input(1, |f| &mut f.unused_for_days);
+    let on_never = refilter(&set_filter, &f, |f, e: &Event| f.never_used = checked(e));
+    let on_violations = refilter(&set_filter, &f, |f, e: &Event| {
+        f.violations_only = checked(e)
+    });
+    let clear_week = refilter(&set_filter, &f, |f, _: &MouseEvent| {
+        f.expires_between = None;
+        f.state = None;
+    });
     let clear_all = {
         let (set, bad) = (set_filter.clone(), bad_days.clone());
         Callback::from(move |_: MouseEvent| {
-            bad.set((false, false));
+            bad.set([false; 2]);
             set(Filter::default())
         })
     };
@@ -872,14 +834,14 @@ pub fn InventoryPage() -> Html {
             <div class="field field-days">
                 <label for="inv-within">{ "Expires within (days)" }</label>
                 <input id="inv-within" type="text" inputmode="numeric" autocomplete="off" oninput={on_within} data-testid="filter-within"
-                    aria-invalid={bad_days.0.then_some("true")} aria-describedby={bad_days.0.then_some("inv-within-error")} />
-                { if bad_days.0 { html! { <p id="inv-within-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
+                    aria-invalid={bad_days[0].then_some("true")} aria-describedby={bad_days[0].then_some("inv-within-error")} />
+                { if bad_days[0] { html! { <p id="inv-within-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
             </div>
             <div class="field field-days">
                 <label for="inv-unused">{ "Not used for (days)" }</label>
                 <input id="inv-unused" type="text" inputmode="numeric" autocomplete="off" oninput={on_unused} data-testid="filter-unused"
-                    aria-invalid={bad_days.1.then_some("true")} aria-describedby={bad_days.1.then_some("inv-unused-error")} />
-                { if bad_days.1 { html! { <p id="inv-unused-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
+                    aria-invalid={bad_days[1].then_some("true")} aria-describedby={bad_days[1].then_some("inv-unused-error")} />
+                { if bad_days[1] { html! { <p id="inv-unused-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
             </div>
             <div class="field field-checks">
                 <label><input type="checkbox" checked={f.never_used} onchange={on_never} data-testid="filter-never-used" />{ " Never used" }</label>
@@ -945,7 +907,6 @@ pub fn InventoryPage() -> Html {
     };
 
     // ---- selection and bulk actions ----
-    let shown_keys: Rc<Vec<usize>> = view.clone();
     let selected_rows: Vec<usize> = if selected.is_empty() {
         Vec::new()
     } else {
@@ -982,7 +943,7 @@ pub fn InventoryPage() -> Html {
             .iter()
             .all(|&i| rows.0.get(i).is_some_and(|r| selected.contains(&key(r))));
     let toggle_all = {
-        let (selected, rows, view) = (selected.clone(), rows.clone(), shown_keys.clone());
+        let (selected, rows, view) = (selected.clone(), rows.clone(), view.clone());
         Callback::from(move |_: Event| {
             let mut next = (**selected).clone();
             if all_shown_selected {
