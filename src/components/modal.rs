@@ -37,7 +37,8 @@ const FIRST: [&str; 2] = [
 
 struct Open {
     id: u32,
-    opener: Option<HtmlElement>,
+    /// Where focus goes back on close: the first of these still in the page.
+    openers: Vec<HtmlElement>,
 }
 
 thread_local! {
@@ -104,16 +105,16 @@ pub fn Modal(props: &ModalProps) -> Html {
             let here = active().and_then(|e| e.dyn_into::<HtmlElement>().ok());
             STACK.with(|s| {
                 let mut s = s.borrow_mut();
-                // Opened from inside another dialog: go back where that one would.
                 let from_dialog = here
                     .as_ref()
                     .is_some_and(|e| e.closest(".modal").ok().flatten().is_some());
-                let opener = if from_dialog {
-                    s.last().and_then(|o| o.opener.clone())
-                } else {
-                    here
-                };
-                s.push(Open { id, opener });
+                // Opened from inside another dialog: back to the control that opened it while
+                // that dialog stays open, else where that one would go (it was replaced).
+                let mut openers: Vec<HtmlElement> = here.into_iter().collect();
+                if from_dialog {
+                    openers.extend(s.last().map(|o| o.openers.clone()).unwrap_or_default());
+                }
+                s.push(Open { id, openers });
             });
             let root = dialog_ref.cast::<Element>();
             if let Some(root) = &root {
@@ -188,7 +189,7 @@ pub fn Modal(props: &ModalProps) -> Html {
                 let opener = STACK.with(|s| {
                     let mut s = s.borrow_mut();
                     let at = s.iter().position(|o| o.id == id)?;
-                    s.remove(at).opener
+                    s.remove(at).openers.into_iter().find(|o| o.is_connected())
                 });
                 // Focus still in this dialog (about to leave the page) or already lost goes
                 // back; another dialog that has taken it keeps it.
@@ -197,7 +198,7 @@ pub fn Modal(props: &ModalProps) -> Html {
                     _ => false,
                 };
                 if inside || focus_lost() {
-                    match opener.filter(|o| o.is_connected()) {
+                    match opener {
                         Some(el) => drop(el.focus()),
                         None => {
                             if let Some(main) = document().and_then(|d| d.get_element_by_id("main"))
