@@ -23,6 +23,7 @@ use domain::request::ProjectRef;
 use domain::role::AccessLevel;
 use domain::text::shown;
 use domain::{ApiError, Kind, Route};
+use futures_util::future::join_all;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -76,6 +77,9 @@ struct Driver {
     ended: bool,
     base: String,
     policy: Option<Rc<Policy>>,
+    /// Redraws the scan's status alone: the progress changes many times a second while a scan
+    /// runs, and redrawing the whole page (table, filters) each time slowed the scan itself.
+    redraw_status: Option<Callback<()>>,
 }
 
 fn mark(name: &str) {
@@ -101,11 +105,25 @@ struct Engine {
     client: Client,
     user: User,
     version: String,
-    redraw: Callback<()>,
     set_rows: Callback<Table>,
 }
 
+/// One engine per page: the same driver is the same engine.
+impl PartialEq for Engine {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.driver, &other.driver)
+    }
+}
+
 impl Engine {
+    /// Redraws the scan's status (the rest of the page redraws when its rows change).
+    fn redraw(&self) {
+        let redraw = self.driver.borrow().redraw_status.clone();
+        if let Some(redraw) = redraw {
+            redraw.emit(());
+        }
+    }
+
     fn rebuild(&self) {
         let table = {
             let mut d = self.driver.borrow_mut();
@@ -130,7 +148,7 @@ impl Engine {
         };
         mark("inventory-scan-start");
         self.rebuild();
-        self.redraw.emit(());
+        self.redraw();
         let me = self.clone();
         spawn_local(async move { me.discover(generation).await });
     }
@@ -139,7 +157,9 @@ impl Engine {
         self.driver.borrow().generation == generation
     }
 
-    /// Every page of one discovery list.
+    /// Every page of one discovery list. When GitLab says how many pages there are, the rest
+    /// are asked for together (a bound at a time); otherwise one after the other, by its
+    /// next-page pointer.
     async fn places(
         &self,
         first: domain::ApiRequest,
@@ -154,11 +174,28 @@ impl Engine {
                 return Ok(None);
             }
             let received = items.len();
-            out.extend(items);
-            self.driver.borrow_mut().places += received;
-            self.redraw.emit(());
+            self.found_places(items, &mut out);
+            if received == 0 {
+                return Ok(Some(out));
+            }
+            if let (1, Some(total)) = (page, info.total_pages) {
+                let rest: Vec<_> = (2..=total.min(plan::MAX_PAGES))
+                    .filter_map(|p| req.at_page(p))
+                    .collect();
+                for batch in rest.chunks(plan::MAX_IN_FLIGHT) {
+                    let answers =
+                        join_all(batch.iter().map(|r| self.client.page::<Place>(r))).await;
+                    if !self.current(generation) {
+                        return Ok(None);
+                    }
+                    for answer in answers {
+                        self.found_places(answer?.0, &mut out);
+                    }
+                }
+                return Ok(Some(out));
+            }
             match info.next_page {
-                Some(next) if received > 0 && next > page && next <= plan::MAX_PAGES => {
+                Some(next) if next > page && next <= plan::MAX_PAGES => {
                     match req.at_page(next) {
                         Some(r) => req = r,
                         None => return Ok(Some(out)),
@@ -170,12 +207,26 @@ impl Engine {
         }
     }
 
+    fn found_places(&self, items: Vec<Place>, out: &mut Vec<Place>) {
+        self.driver.borrow_mut().places += items.len();
+        out.extend(items);
+        self.redraw();
+    }
+
     async fn discover(&self, generation: u32) {
         let mut projects = Vec::new();
         let mut groups = Vec::new();
         let mut owned = Vec::new();
-        for (which, req) in discovery(false) {
-            match self.places(req, generation).await {
+        // The lists do not depend on each other: asked for together.
+        let lists = discovery(false);
+        let answers = join_all(
+            lists
+                .iter()
+                .map(|(_, req)| self.places(req.clone(), generation)),
+        )
+        .await;
+        for ((which, _), answer) in lists.iter().zip(answers) {
+            match answer {
                 Ok(Some(found)) => match which {
                     Discovery::Projects => projects = found,
                     Discovery::Groups => groups = found,
@@ -185,7 +236,7 @@ impl Engine {
                 Err(e) => {
                     if self.current(generation) {
                         self.driver.borrow_mut().phase = Phase::Stopped(Some(e));
-                        self.redraw.emit(());
+                        self.redraw();
                     }
                     return;
                 }
@@ -203,7 +254,7 @@ impl Engine {
             d.scan = Some(Scan::new(planned, plan::MAX_IN_FLIGHT));
             d.phase = Phase::Scanning;
         }
-        self.redraw.emit(());
+        self.redraw();
         self.pump(generation);
     }
 
@@ -274,7 +325,7 @@ impl Engine {
             self.rebuild();
         }
         if redraw {
-            self.redraw.emit(());
+            self.redraw();
         }
     }
 
@@ -291,7 +342,7 @@ impl Engine {
         };
         self.pump(generation);
         // What the user asked for shows at once, whatever the redraw pace.
-        self.redraw.emit(());
+        self.redraw();
     }
 
     fn cancel(&self) {
@@ -306,7 +357,7 @@ impl Engine {
             }
         };
         if discovering {
-            self.redraw.emit(());
+            self.redraw();
         } else {
             self.event(ScanEvent::Cancel);
             self.rebuild();
@@ -442,7 +493,6 @@ pub fn InventoryPage() -> Html {
     let session = ctx.as_ref().and_then(|c| c.session.clone());
     let site_policy = use_policy();
     let driver = use_mut_ref(Driver::default);
-    let update = use_force_update();
     let rows = use_state(Table::default);
     let filter = use_state(Filter::default);
     let sort = use_state(Sort::default);
@@ -458,7 +508,6 @@ pub fn InventoryPage() -> Html {
         client: s.client.clone(),
         user: s.user.clone(),
         version: s.version.version.clone(),
-        redraw: Callback::from(move |_| update.force_update()),
         set_rows: {
             let rows = rows.setter();
             Callback::from(move |t| rows.set(t))
@@ -562,136 +611,17 @@ pub fn InventoryPage() -> Html {
         (lists.0.clone(), lists.1.clone())
     };
 
-    let (phase, progress, failures, skipped) = {
-        let d = driver.borrow();
-        let progress = d.scan.as_ref().map(Scan::progress);
-        let failures: Vec<(domain::inventory::TargetId, String, String)> = d
-            .scan
-            .as_ref()
-            .map(|s| {
-                s.failures()
-                    .iter()
-                    .map(|f| {
-                        let t = s.target(f.planned.target);
-                        let place = if t.path.is_empty() {
-                            t.name.clone()
-                        } else {
-                            t.path.clone()
-                        };
-                        (
-                            f.planned.target,
-                            format!("{}s in {place}", t.kind.label()),
-                            f.error.summary(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let skipped = d.scan.as_ref().map(|s| s.skipped().len()).unwrap_or(0);
-        (d.phase.clone(), progress, failures, skipped)
-    };
-    let places_found = driver.borrow().places;
-
     // ---- the scan's status ----
     let rescan = {
         let engine = engine.clone();
         let (selected, page) = (selected.clone(), page.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
             selected.set(Rc::default());
             page.set(0);
             engine.start();
         })
     };
-    let cancel = {
-        let engine = engine.clone();
-        Callback::from(move |_: MouseEvent| engine.cancel())
-    };
-    let resume = {
-        let engine = engine.clone();
-        Callback::from(move |_: MouseEvent| engine.event(ScanEvent::Resume))
-    };
-    let retry_all = {
-        let engine = engine.clone();
-        Callback::from(move |_: MouseEvent| engine.event(ScanEvent::RetryAll))
-    };
-    let status = match (&phase, progress) {
-        (Phase::Idle, _) => html! {},
-        (Phase::Discovering, _) => html! {
-            <div class="scan-status" data-testid="inventory-progress" data-done="0" data-planned="0" data-found="0" data-finished="false">
-                <progress aria-label="Scan progress"></progress>
-                <p role="status">{ format!("Finding the projects and groups you manage… {places_found} found so far.") }</p>
-                <div class="actions-row"><button type="button" class="btn" data-testid="inventory-cancel" onclick={cancel.clone()}>{ "Cancel" }</button></div>
-            </div>
-        },
-        (Phase::Stopped(error), _) => html! {
-            <div class="scan-status" data-testid="inventory-progress" data-done="0" data-planned="0" data-found="0" data-finished="true">
-                {
-                    match error {
-                        Some(e) => html! { <div class="banner banner-error" role="alert"><p>{ format!("The projects and groups you manage could not be listed: {}", e.summary()) }</p></div> },
-                        None => html! { <p role="status">{ "Scan cancelled before any token list was read." }</p> },
-                    }
-                }
-                <div class="actions-row"><button type="button" class="btn btn-primary" data-testid="inventory-rescan" onclick={rescan.clone()}>{ "Scan again" }</button></div>
-            </div>
-        },
-        (Phase::Scanning, Some(p)) => {
-            let sentence = if p.finished && p.cancelled {
-                format!("Scan cancelled: {} of {} lists read, {} tokens found. What was found is shown; {} lists were not read.", p.done, p.planned + p.held, p.found, p.held)
-            } else if p.finished {
-                format!(
-                    "Scan complete: {} requests, {} tokens found.",
-                    p.done, p.found
-                )
-            } else if p.cancelled {
-                format!(
-                    "Cancelling: waiting for {} answers already on their way…",
-                    p.in_flight
-                )
-            } else {
-                format!(
-                    "Scanning: {} of {} requests done, {} tokens found.",
-                    p.done, p.planned, p.found
-                )
-            };
-            html! {
-                <div class="scan-status" data-testid="inventory-progress" data-done={p.done.to_string()} data-planned={p.planned.to_string()}
-                    data-found={p.found.to_string()} data-finished={p.finished.to_string()} data-cancelled={p.cancelled.to_string()}>
-                    <progress max={p.planned.max(1).to_string()} value={p.done.to_string()} aria-label="Scan progress"></progress>
-                    <p role="status" data-testid="inventory-status">{ sentence }</p>
-                    <div class="actions-row">
-                        { if !p.finished && !p.cancelled { html! { <button type="button" class="btn" data-testid="inventory-cancel" onclick={cancel.clone()}>{ "Cancel" }</button> } } else { html! {} } }
-                        { if p.finished && p.cancelled && p.held > 0 { html! { <button type="button" class="btn" data-testid="inventory-resume" onclick={resume}>{ "Carry on" }</button> } } else { html! {} } }
-                        { if p.finished { html! { <button type="button" class="btn" data-testid="inventory-rescan" onclick={rescan.clone()}>{ "Scan again" }</button> } } else { html! {} } }
-                    </div>
-                    {
-                        if failures.is_empty() { html! {} } else {
-                            html! {
-                                <div class="banner banner-error" role="alert" data-testid="inventory-failures">
-                                    <p><strong>{ format!("{} lists could not be read; their tokens are missing from the table.", failures.len()) }</strong></p>
-                                    <ul class="failures">
-                                        { for failures.iter().map(|(target, what, why)| {
-                                            let engine = engine.clone();
-                                            let target = *target;
-                                            html! {
-                                                <li data-testid="inventory-failure">
-                                                    <span><strong>{ what }</strong>{ ": " }{ why }</span>
-                                                    <button type="button" class="btn btn-small" data-testid="inventory-retry" aria-label={format!("Retry {what}")}
-                                                        onclick={Callback::from(move |_: MouseEvent| engine.event(ScanEvent::Retry(target)))}>{ "Retry" }</button>
-                                                </li>
-                                            }
-                                        }) }
-                                    </ul>
-                                    { if failures.len() > 1 { html! { <button type="button" class="btn btn-small" data-testid="inventory-retry-all" onclick={retry_all}>{ "Retry all" }</button> } } else { html! {} } }
-                                </div>
-                            }
-                        }
-                    }
-                    { if skipped > 0 { html! { <p class="muted small" data-testid="inventory-skipped">{ format!("{skipped} lists were left out: your role there does not let you list them.") }</p> } } else { html! {} } }
-                </div>
-            }
-        }
-        (Phase::Scanning, None) => html! {},
-    };
+    let status = html! { <ScanStatus engine={engine.clone()} on_rescan={rescan} /> };
 
     // ---- filters ----
     let set_filter: Rc<dyn Fn(Filter)> = {
@@ -1177,6 +1107,143 @@ pub fn InventoryPage() -> Html {
             { dialog }
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScanStatusProps {
+    engine: Engine,
+    on_rescan: Callback<()>,
+}
+
+/// The scan's progress, its buttons and its failures. A component of its own so that the
+/// engine can redraw it many times a second without redrawing the table.
+#[function_component]
+fn ScanStatus(props: &ScanStatusProps) -> Html {
+    let update = use_force_update();
+    let engine = props.engine.clone();
+    engine.driver.borrow_mut().redraw_status = Some(Callback::from(move |_| update.force_update()));
+    let rescan = props.on_rescan.reform(|_: MouseEvent| ());
+    let (phase, progress, failures, skipped) = {
+        let d = engine.driver.borrow();
+        let progress = d.scan.as_ref().map(Scan::progress);
+        let failures: Vec<(domain::inventory::TargetId, String, String)> = d
+            .scan
+            .as_ref()
+            .map(|s| {
+                s.failures()
+                    .iter()
+                    .map(|f| {
+                        let t = s.target(f.planned.target);
+                        let place = if t.path.is_empty() {
+                            t.name.clone()
+                        } else {
+                            t.path.clone()
+                        };
+                        (
+                            f.planned.target,
+                            format!("{}s in {place}", t.kind.label()),
+                            f.error.summary(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let skipped = d.scan.as_ref().map(|s| s.skipped().len()).unwrap_or(0);
+        (d.phase.clone(), progress, failures, skipped)
+    };
+    let places_found = engine.driver.borrow().places;
+
+    let cancel = {
+        let engine = engine.clone();
+        Callback::from(move |_: MouseEvent| engine.cancel())
+    };
+    let resume = {
+        let engine = engine.clone();
+        Callback::from(move |_: MouseEvent| engine.event(ScanEvent::Resume))
+    };
+    let retry_all = {
+        let engine = engine.clone();
+        Callback::from(move |_: MouseEvent| engine.event(ScanEvent::RetryAll))
+    };
+    let status = match (&phase, progress) {
+        (Phase::Idle, _) => html! {},
+        (Phase::Discovering, _) => html! {
+            <div class="scan-status" data-testid="inventory-progress" data-done="0" data-planned="0" data-found="0" data-finished="false">
+                <progress aria-label="Scan progress"></progress>
+                <p role="status">{ format!("Finding the projects and groups you manage… {places_found} found so far.") }</p>
+                <div class="actions-row"><button type="button" class="btn" data-testid="inventory-cancel" onclick={cancel.clone()}>{ "Cancel" }</button></div>
+            </div>
+        },
+        (Phase::Stopped(error), _) => html! {
+            <div class="scan-status" data-testid="inventory-progress" data-done="0" data-planned="0" data-found="0" data-finished="true">
+                {
+                    match error {
+                        Some(e) => html! { <div class="banner banner-error" role="alert"><p>{ format!("The projects and groups you manage could not be listed: {}", e.summary()) }</p></div> },
+                        None => html! { <p role="status">{ "Scan cancelled before any token list was read." }</p> },
+                    }
+                }
+                <div class="actions-row"><button type="button" class="btn btn-primary" data-testid="inventory-rescan" onclick={rescan.clone()}>{ "Scan again" }</button></div>
+            </div>
+        },
+        (Phase::Scanning, Some(p)) => {
+            let sentence = if p.finished && p.cancelled {
+                format!("Scan cancelled: {} of {} lists read, {} tokens found. What was found is shown; {} lists were not read.", p.done, p.planned + p.held, p.found, p.held)
+            } else if p.finished {
+                format!(
+                    "Scan complete: {} requests, {} tokens found.",
+                    p.done, p.found
+                )
+            } else if p.cancelled {
+                format!(
+                    "Cancelling: waiting for {} answers already on their way…",
+                    p.in_flight
+                )
+            } else {
+                format!(
+                    "Scanning: {} of {} requests done, {} tokens found.",
+                    p.done, p.planned, p.found
+                )
+            };
+            html! {
+                <div class="scan-status" data-testid="inventory-progress" data-done={p.done.to_string()} data-planned={p.planned.to_string()}
+                    data-found={p.found.to_string()} data-finished={p.finished.to_string()} data-cancelled={p.cancelled.to_string()}>
+                    <progress max={p.planned.max(1).to_string()} value={p.done.to_string()} aria-label="Scan progress"></progress>
+                    <p role="status" data-testid="inventory-status">{ sentence }</p>
+                    <div class="actions-row">
+                        { if !p.finished && !p.cancelled { html! { <button type="button" class="btn" data-testid="inventory-cancel" onclick={cancel.clone()}>{ "Cancel" }</button> } } else { html! {} } }
+                        { if p.finished && p.cancelled && p.held > 0 { html! { <button type="button" class="btn" data-testid="inventory-resume" onclick={resume}>{ "Carry on" }</button> } } else { html! {} } }
+                        { if p.finished { html! { <button type="button" class="btn" data-testid="inventory-rescan" onclick={rescan.clone()}>{ "Scan again" }</button> } } else { html! {} } }
+                    </div>
+                    {
+                        if failures.is_empty() { html! {} } else {
+                            html! {
+                                <div class="banner banner-error" role="alert" data-testid="inventory-failures">
+                                    <p><strong>{ format!("{} lists could not be read; their tokens are missing from the table.", failures.len()) }</strong></p>
+                                    <ul class="failures">
+                                        { for failures.iter().map(|(target, what, why)| {
+                                            let engine = engine.clone();
+                                            let target = *target;
+                                            html! {
+                                                <li data-testid="inventory-failure">
+                                                    <span><strong>{ what }</strong>{ ": " }{ why }</span>
+                                                    <button type="button" class="btn btn-small" data-testid="inventory-retry" aria-label={format!("Retry {what}")}
+                                                        onclick={Callback::from(move |_: MouseEvent| engine.event(ScanEvent::Retry(target)))}>{ "Retry" }</button>
+                                                </li>
+                                            }
+                                        }) }
+                                    </ul>
+                                    { if failures.len() > 1 { html! { <button type="button" class="btn btn-small" data-testid="inventory-retry-all" onclick={retry_all}>{ "Retry all" }</button> } } else { html! {} } }
+                                </div>
+                            }
+                        }
+                    }
+                    { if skipped > 0 { html! { <p class="muted small" data-testid="inventory-skipped">{ format!("{skipped} lists were left out: your role there does not let you list them.") }</p> } } else { html! {} } }
+                </div>
+            }
+        }
+        (Phase::Scanning, None) => html! {},
+    };
+    status
 }
 
 #[derive(Properties, PartialEq)]
