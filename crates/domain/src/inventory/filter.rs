@@ -6,6 +6,7 @@
 //! list of row indices, never copies of rows.
 
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 use chrono::{Days, NaiveDate};
 
@@ -197,13 +198,7 @@ struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     fn new(filter: &'a Filter, today: NaiveDate) -> Self {
-        let query = filter
-            .text
-            .trim()
-            .chars()
-            .filter(|c| *c != PART)
-            .collect::<String>()
-            .to_lowercase();
+        let query = query(&filter.text);
         let unused_since = filter.unused_for_days.map(|days| {
             today
                 .checked_sub_days(Days::new(days.into()))
@@ -286,6 +281,76 @@ pub fn keep(rows: &[Row], order: &[usize], filter: &Filter, today: NaiveDate) ->
         .copied()
         .filter(|&i| rows.get(i).is_some_and(|row| prepared.admits(row)))
         .collect()
+}
+
+/// The search text as it is matched: trimmed, lower-cased, without the separator.
+fn query(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| *c != PART)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Whether every row `to` lets through is one `from` lets through: the same conditions, and a
+/// search that contains the old one (a letter typed at either end or inside a word).
+pub fn narrows(from: &Filter, to: &Filter) -> bool {
+    let (a, b) = (query(&from.text), query(&to.text));
+    b.contains(&a)
+        && Filter {
+            text: String::new(),
+            ..from.clone()
+        } == Filter {
+            text: String::new(),
+            ..to.clone()
+        }
+}
+
+/// Views worked out recently for one sorted order: typing narrows the last view rather than
+/// filtering every row again, and deleting letters goes back to a view already worked out.
+/// Empty it whenever the rows or their order change.
+#[derive(Default)]
+pub struct Views {
+    recent: Vec<(Filter, Rc<Vec<usize>>)>,
+}
+
+impl Views {
+    /// How many views are kept: a query typed and deleted again is about this long.
+    const KEPT: usize = 32;
+
+    pub fn clear(&mut self) {
+        self.recent.clear();
+    }
+
+    /// The indices of `order` that `filter` lets through, as [`keep`] gives them.
+    pub fn get(
+        &mut self,
+        rows: &[Row],
+        order: &[usize],
+        filter: &Filter,
+        today: NaiveDate,
+    ) -> Rc<Vec<usize>> {
+        if let Some((_, view)) = self.recent.iter().find(|(f, _)| f == filter) {
+            return view.clone();
+        }
+        // The smallest view the new one lies within: a subsequence of `order`, so filtering it
+        // keeps the sorted order.
+        let within = self
+            .recent
+            .iter()
+            .filter(|(f, _)| narrows(f, filter))
+            .map(|(_, v)| v)
+            .min_by_key(|v| v.len());
+        let view = Rc::new(match within {
+            Some(v) => keep(rows, v, filter, today),
+            None => keep(rows, order, filter, today),
+        });
+        if self.recent.len() == Self::KEPT {
+            self.recent.remove(0);
+        }
+        self.recent.push((filter.clone(), view.clone()));
+        view
+    }
 }
 
 /// A column of the inventory table.
@@ -507,6 +572,66 @@ mod tests {
             }),
             row(Kind::DeployKey, 6, "laptop key", "demo/api"),
         ]
+    }
+
+    #[test]
+    fn typing_narrows_and_deleting_goes_back_to_the_same_views() {
+        let rows = sample();
+        let today = d(TODAY);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.reverse();
+        let mut views = Views::default();
+        let base = Filter {
+            state: Some(State::Active),
+            ..Filter::default()
+        };
+        let typed = [
+            "", "l", "la", "lap", "lapt", "lap", "la", "l", "", "de", "demo", "dem",
+        ];
+        for text in typed {
+            let f = Filter {
+                text: text.into(),
+                ..base.clone()
+            };
+            let got = views.get(&rows, &order, &f, today);
+            assert_eq!(*got, keep(&rows, &order, &f, today), "{text:?}");
+        }
+        // A changed condition is not a narrowing, even with the same text.
+        let other = Filter {
+            text: "demo".into(),
+            ..Filter::default()
+        };
+        assert!(!narrows(
+            &Filter {
+                text: "dem".into(),
+                ..base.clone()
+            },
+            &other
+        ));
+        assert_eq!(
+            *views.get(&rows, &order, &other, today),
+            keep(&rows, &order, &other, today)
+        );
+        assert!(narrows(
+            &Filter {
+                text: " API ".into(),
+                ..Filter::default()
+            },
+            &Filter {
+                text: "read_api".into(),
+                ..Filter::default()
+            }
+        ));
+        assert!(!narrows(
+            &Filter {
+                text: "api".into(),
+                ..Filter::default()
+            },
+            &Filter {
+                text: "ap".into(),
+                ..Filter::default()
+            }
+        ));
     }
 
     fn ids(rows: &[Row], shown: &[usize]) -> Vec<u64> {
