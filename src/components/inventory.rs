@@ -11,7 +11,7 @@ use crate::time::{date, relative, today};
 use chrono::{Datelike, NaiveDate};
 use domain::inventory::bulk::BulkAction;
 use domain::inventory::export::{self, Calendar};
-use domain::inventory::filter::{keep, sort as sort_rows};
+use domain::inventory::filter::{sort as sort_rows, Views};
 use domain::inventory::forecast::{forecast, Forecast};
 use domain::inventory::plan::{self, discovery, reach_from, Discovery, PlanInput};
 use domain::inventory::{
@@ -34,7 +34,7 @@ use yew::prelude::*;
 
 /// Rows drawn per page of the table: enough to scan by eye, few enough that a keystroke's
 /// redraw stays within a frame with ten thousand rows behind it.
-const PAGE_ROWS: usize = 50;
+const PAGE_ROWS: usize = 25;
 
 /// While a scan runs, the table is rebuilt at most this often (ms), and the progress redrawn at
 /// most every [`REDRAW_EVERY_MS`]: redrawing on every answer kept the main thread busier than the
@@ -585,11 +585,21 @@ pub fn InventoryPage() -> Html {
             order
         })
     };
-    let view = {
-        use_memo(
+    // Views of these rows in this order only: new rows or a new order empty the recent ones.
+    let views = use_mut_ref(Views::default);
+    {
+        let views = views.clone();
+        use_memo((rows.clone(), order.clone()), move |_| {
+            views.borrow_mut().clear()
+        });
+    }
+    let view: Rc<Vec<usize>> = {
+        let views = views.clone();
+        (*use_memo(
             (rows.clone(), order.clone(), (*filter).clone()),
-            move |(rows, order, filter)| keep(&rows.0, order, filter, today),
-        )
+            move |(rows, order, filter)| views.borrow_mut().get(&rows.0, order, filter, today),
+        ))
+        .clone()
     };
     let forecast_all: Rc<Forecast> =
         use_memo(rows.clone(), move |rows| forecast(rows.0.iter(), today));
@@ -855,19 +865,21 @@ pub fn InventoryPage() -> Html {
             Callback::from(move |_: MouseEvent| bulk.set(Some((action, picked.clone()))))
         }
     };
-    let toggle = {
-        let (selected, rows) = (selected.clone(), rows.clone());
-        Callback::from(move |i: usize| {
+    // The rows' callbacks stay the same from one keystroke to the next, so a row still shown
+    // is not drawn again.
+    let toggle = use_callback(
+        (selected.clone(), rows.clone()),
+        |i: usize, (selected, rows)| {
             if let Some(r) = rows.0.get(i) {
-                let mut next = (**selected).clone();
+                let mut next = BTreeSet::clone(selected);
                 let k = key(r);
                 if !next.remove(&k) {
                     next.insert(k);
                 }
                 selected.set(Rc::new(next));
             }
-        })
-    };
+        },
+    );
     let all_shown_selected = !view.is_empty()
         && view
             .iter()
@@ -910,12 +922,9 @@ pub fn InventoryPage() -> Html {
             </div>
         }
     };
-    let row_action = {
-        let bulk = bulk.clone();
-        Callback::from(move |(action, i): (BulkAction, usize)| {
-            bulk.set(Some((action, Rc::new(vec![i]))))
-        })
-    };
+    let row_action = use_callback(bulk.setter(), |(action, i): (BulkAction, usize), bulk| {
+        bulk.set(Some((action, Rc::new(vec![i]))))
+    });
     let dialog = match &*bulk {
         Some((action, picked)) => {
             let on_close = {
@@ -971,69 +980,13 @@ pub fn InventoryPage() -> Html {
             </th>
         }
     };
-    let row_html = |i: usize| {
-        let Some(r) = rows.0.get(i) else {
-            return html! {};
-        };
-        let c = &r.credential;
-        let status = r.status(today);
-        let checked = selected.contains(&key(r));
-        let toggle = toggle.reform(move |_: Event| i);
-        let label = format!(
-            "Select {} ({} in {})",
-            c.name,
-            r.kind.label(),
-            if r.path.is_empty() {
-                r.place_name.as_str()
-            } else {
-                r.path.as_str()
-            }
-        );
-        let actions = if status.is_active() && read_only.is_none() {
-            let rotate = r.kind.spec().rotates.then(|| {
-                let cb = row_action.reform(move |_: MouseEvent| (BulkAction::Rotate(None), i));
-                html! { <button type="button" class="btn btn-small" data-testid="row-rotate" aria-label={format!("Rotate {}", c.name)} onclick={cb}>{ "Rotate" }</button> }
-            });
-            let cb = row_action.reform(move |_: MouseEvent| (BulkAction::Revoke, i));
-            let verb = domain::inventory::bulk::verb(r.kind);
-            html! {
-                <>
-                    { rotate.unwrap_or_default() }
-                    <button type="button" class="btn btn-small btn-danger" data-testid="row-revoke" aria-label={format!("{verb} {}", c.name)} onclick={cb}>{ verb }</button>
-                </>
-            }
-        } else {
-            html! {}
-        };
-        let violations = if r.violations.is_empty() {
-            html! { "—" }
-        } else {
-            html! {
-                <ul class="violations" data-testid="row-violations">
-                    { for r.violations.iter().map(|v| html! { <li>{ v.sentence() }</li> }) }
-                </ul>
-            }
-        };
-        html! {
-            <tr key={format!("{}-{}-{}", r.kind as u8, r.path, c.id)} data-testid="inventory-row" data-kind={r.kind.key()} data-token-name={c.name.clone()}>
-                <td class="cell-select"><input type="checkbox" checked={checked} onchange={toggle} aria-label={label} data-testid="row-select" /></td>
-                <td data-label="Kind"><span class={classes!("kind-dot", kind_class(r.kind))} aria-hidden="true"></span>{ r.kind.label() }</td>
-                <td class="cell-name"><div class="token-name">{ shown(&c.name).into_owned() }</div>
-                    { if c.username.is_empty() { html! {} } else { html! { <div class="muted small mono">{ &c.username }</div> } } }</td>
-                <td data-label="Where">
-                    <a href={page_route(r, own_user).href()} data-testid="row-open">{ &r.place_name }</a>
-                    <div class="small"><a href={r.settings_url.clone()} target="_blank" rel="noopener noreferrer" data-testid="row-gitlab">{ "in GitLab ↗" }</a></div>
-                </td>
-                <td data-label="Scopes"><ul class="chips">{ for c.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
-                <td data-label="Role">{ c.access_level.map(|l| l.label()).unwrap_or("—") }</td>
-                <td data-label="Status"><span class={classes!("badge", format!("badge-{}", status.severity()))}>{ status.label() }</span></td>
-                <td data-label="Created">{ c.created_at.map(|t| date(t.date_naive())).unwrap_or_else(|| "—".into()) }</td>
-                <td data-label="Last used">{ match c.last_used_at { Some(t) => relative(t, today), None if r.kind.spec().reports_last_use() => "never".into(), None => "—".into() } }</td>
-                <td data-label="Expires">{ c.expires_at.map(date).unwrap_or_else(|| "never".into()) }</td>
-                <td data-label="Policy">{ violations }</td>
-                <td class="actions-cell">{ actions }</td>
-            </tr>
-        }
+    let row_html = |i: usize| match rows.0.get(i) {
+        Some(r) => html! {
+            <InventoryRow key={format!("{}-{}-{}", r.kind as u8, r.path, r.credential.id)} table={(*rows).clone()} index={i}
+                checked={selected.contains(&key(r))} read_only={read_only.is_some()} {own_user} {today}
+                on_toggle={toggle.clone()} on_action={row_action.clone()} />
+        },
+        None => html! {},
     };
     let pager = if pages > 1 {
         let go = |to: usize| {
@@ -1106,6 +1059,90 @@ pub fn InventoryPage() -> Html {
             { pager }
             { dialog }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InventoryRowProps {
+    table: Table,
+    index: usize,
+    checked: bool,
+    read_only: bool,
+    own_user: u64,
+    today: NaiveDate,
+    on_toggle: Callback<usize>,
+    on_action: Callback<(BulkAction, usize)>,
+}
+
+/// One row of the table. A component so that a keystroke redraws only the rows it brings in:
+/// a row still shown has the same properties and is left alone.
+#[function_component]
+fn InventoryRow(props: &InventoryRowProps) -> Html {
+    let i = props.index;
+    let today = props.today;
+    let Some(r) = props.table.0.get(i) else {
+        return html! {};
+    };
+    let c = &r.credential;
+    let status = r.status(today);
+    let checked = props.checked;
+    let toggle = props.on_toggle.reform(move |_: Event| i);
+    let label = format!(
+        "Select {} ({} in {})",
+        c.name,
+        r.kind.label(),
+        if r.path.is_empty() {
+            r.place_name.as_str()
+        } else {
+            r.path.as_str()
+        }
+    );
+    let actions = if status.is_active() && !props.read_only {
+        let rotate = r.kind.spec().rotates.then(|| {
+            let cb = props.on_action.reform(move |_: MouseEvent| (BulkAction::Rotate(None), i));
+            html! { <button type="button" class="btn btn-small" data-testid="row-rotate" aria-label={format!("Rotate {}", c.name)} onclick={cb}>{ "Rotate" }</button> }
+        });
+        let cb = props
+            .on_action
+            .reform(move |_: MouseEvent| (BulkAction::Revoke, i));
+        let verb = domain::inventory::bulk::verb(r.kind);
+        html! {
+            <>
+                { rotate.unwrap_or_default() }
+                <button type="button" class="btn btn-small btn-danger" data-testid="row-revoke" aria-label={format!("{verb} {}", c.name)} onclick={cb}>{ verb }</button>
+            </>
+        }
+    } else {
+        html! {}
+    };
+    let violations = if r.violations.is_empty() {
+        html! { "—" }
+    } else {
+        html! {
+            <ul class="violations" data-testid="row-violations">
+                { for r.violations.iter().map(|v| html! { <li>{ v.sentence() }</li> }) }
+            </ul>
+        }
+    };
+    html! {
+        <tr data-testid="inventory-row" data-kind={r.kind.key()} data-token-name={c.name.clone()}>
+            <td class="cell-select"><input type="checkbox" checked={checked} onchange={toggle} aria-label={label} data-testid="row-select" /></td>
+            <td data-label="Kind"><span class={classes!("kind-dot", kind_class(r.kind))} aria-hidden="true"></span>{ r.kind.label() }</td>
+            <td class="cell-name"><div class="token-name">{ shown(&c.name).into_owned() }</div>
+                { if c.username.is_empty() { html! {} } else { html! { <div class="muted small mono">{ &c.username }</div> } } }</td>
+            <td data-label="Where">
+                <a href={page_route(r, props.own_user).href()} data-testid="row-open">{ &r.place_name }</a>
+                <div class="small"><a href={r.settings_url.clone()} target="_blank" rel="noopener noreferrer" data-testid="row-gitlab">{ "in GitLab ↗" }</a></div>
+            </td>
+            <td data-label="Scopes"><ul class="chips">{ for c.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
+            <td data-label="Role">{ c.access_level.map(|l| l.label()).unwrap_or("—") }</td>
+            <td data-label="Status"><span class={classes!("badge", format!("badge-{}", status.severity()))}>{ status.label() }</span></td>
+            <td data-label="Created">{ c.created_at.map(|t| date(t.date_naive())).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label="Last used">{ match c.last_used_at { Some(t) => relative(t, today), None if r.kind.spec().reports_last_use() => "never".into(), None => "—".into() } }</td>
+            <td data-label="Expires">{ c.expires_at.map(date).unwrap_or_else(|| "never".into()) }</td>
+            <td data-label="Policy">{ violations }</td>
+            <td class="actions-cell">{ actions }</td>
+        </tr>
     }
 }
 

@@ -75,7 +75,7 @@ appTest('the inventory scans every list the user administers, with filters, sort
   assert.ok(apiCalls.every((u) => /per_page=100/.test(u) || !/(access_tokens|deploy_tokens|deploy_keys|triggers)/.test(u)), 'lists are read 100 a page');
   const count = page.getByTestId('inventory-count');
   assert.equal(await count.getAttribute('data-shown'), String(n));
-  assert.equal(await page.getByTestId('inventory-row').count(), Math.min(n, 50), 'one page of rows is drawn');
+  assert.equal(await page.getByTestId('inventory-row').count(), Math.min(n, 25), 'one page of rows is drawn');
 
   // The search narrows the table to rows whose name, path, scope or username matches.
   const firstName = await page.getByTestId('inventory-row').first().getAttribute('data-token-name');
