@@ -40,7 +40,7 @@ for (const viewport of [DESKTOP, PHONE]) {
   }
 }
 
-for (const viewport of [PHONE, { width: 800, height: 900 }, { width: 1100, height: 800 }, DESKTOP]) {
+for (const viewport of [PHONE, { width: 800, height: 900 }, { width: 1100, height: 800 }, DESKTOP, { width: 1440, height: 900 }]) {
   appTest(
     `at ${viewport.width} px nothing pans sideways, rows keep name and actions together, long words wrap`,
     'a11y',
