@@ -89,6 +89,7 @@ pub fn BulkDialog(props: &BulkDialogProps) -> Html {
             today,
             session_token: session.token_info.as_ref().map(|t| t.id),
             policy: props.policy.as_deref(),
+            admin: session.user.is_admin,
         },
     ));
     let will = sending(&items);

@@ -40,6 +40,8 @@ pub struct Context<'a> {
     /// session halfway through.
     pub session_token: Option<u64>,
     pub policy: Option<&'a Policy>,
+    /// An administrator may rotate any token.
+    pub admin: bool,
 }
 
 /// Revoking and rotating use the same word for every kind but two: deploy keys and triggers
@@ -113,6 +115,17 @@ fn step(row: &Row, action: BulkAction, own_user: u64, ctx: Context) -> Step {
                     kind.label()
                 ));
             }
+            // GitLab refuses to rotate a token whose role is above the user's own there.
+            if let (Some(level), Some(mine), false) = (c.access_level, row.role, ctx.admin) {
+                if level > mine {
+                    return Step::Skip(format!(
+                        "Not rotated: this {noun} has the {} role and yours in {} is {}; GitLab lets only someone with its role rotate it.",
+                        level.label(),
+                        row.path,
+                        mine.label()
+                    ));
+                }
+            }
             if let Some(policy) = ctx.policy {
                 let proposed = Proposed {
                     kind,
@@ -159,6 +172,7 @@ mod tests {
     use super::*;
     use crate::models::Credential;
     use crate::request::Method;
+    use crate::role::AccessLevel;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -180,6 +194,7 @@ mod tests {
             today: today(),
             session_token: Some(99),
             policy,
+            admin: false,
         }
     }
 
@@ -247,6 +262,25 @@ mod tests {
                 .unwrap();
         let items = dry_run(&rows, &[2], BulkAction::Rotate(when), 1, ctx(Some(&policy)));
         assert!(matches!(&items[0].step, Step::Skip(s) if s.contains("at most 30 days")));
+        // A Maintainer cannot rotate an Owner token; an Owner, or an admin, can.
+        let mut owner_token = row(Kind::ProjectAccessToken, 5, "demo/web", Some("2027-01-01"));
+        owner_token.credential.access_level = Some(AccessLevel::Owner);
+        owner_token.role = Some(AccessLevel::Maintainer);
+        let rows2 = vec![owner_token.clone()];
+        let items = dry_run(&rows2, &[0], BulkAction::Rotate(when), 1, ctx(None));
+        assert!(
+            matches!(&items[0].step, Step::Skip(s) if s.contains("Owner role") && s.contains("yours in demo/web is Maintainer")),
+            "{items:?}"
+        );
+        let admin = Context {
+            admin: true,
+            ..ctx(None)
+        };
+        let items = dry_run(&rows2, &[0], BulkAction::Rotate(when), 1, admin);
+        assert!(matches!(&items[0].step, Step::Send { .. }));
+        owner_token.role = Some(AccessLevel::Owner);
+        let items = dry_run(&[owner_token], &[0], BulkAction::Rotate(when), 1, ctx(None));
+        assert!(matches!(&items[0].step, Step::Send { .. }));
         // GitLab's default week fits the policy.
         let items = dry_run(&rows, &[2], BulkAction::Rotate(None), 1, ctx(Some(&policy)));
         assert!(matches!(&items[0].step, Step::Send { request, .. }

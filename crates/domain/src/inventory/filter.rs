@@ -31,6 +31,8 @@ pub struct Row {
     /// The kind's settings page in GitLab for this place.
     pub settings_url: String,
     pub violations: Vec<Violation>,
+    /// The user's role where the credential lives, when known.
+    pub role: Option<AccessLevel>,
     /// Name, path, scopes and usernames, lower-cased and separated by [`PART`].
     search: String,
     /// Where the name and the path end in `search`.
@@ -73,6 +75,7 @@ impl Row {
             place_name,
             settings_url,
             violations,
+            role: None,
             search,
             name_end,
             path_end,

@@ -41,14 +41,16 @@ pub fn rows(scan: &Scan, base: &str, policy: Option<&Policy>, today: NaiveDate) 
                 (Owner::Instance, Some(id)) => format!("user {id}"),
                 _ => target.name.clone(),
             };
-            Row::new(
+            let mut row = Row::new(
                 target.kind,
                 credential,
                 target.path.clone(),
                 place_name,
                 target.settings_url(base),
                 violations,
-            )
+            );
+            row.role = target.role;
+            row
         })
         .collect()
 }

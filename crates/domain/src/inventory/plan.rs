@@ -63,6 +63,8 @@ pub struct Target {
     pub path: String,
     /// What the table shows as the place.
     pub name: String,
+    /// The user's role there, when known: what they may do to the tokens found.
+    pub role: Option<AccessLevel>,
 }
 
 impl Target {
@@ -130,6 +132,7 @@ pub fn plan(input: &PlanInput) -> ScanPlan {
         owner,
         path: String::new(),
         name: name.into(),
+        role: None,
     });
     let too_old = |kind: Kind| -> Option<String> {
         let feature = match kind {
@@ -184,6 +187,7 @@ pub fn plan(input: &PlanInput) -> ScanPlan {
                     },
                     path: place.path_with_namespace.clone(),
                     name: place.title().to_string(),
+                    role: reach.role,
                 });
             }
         }
@@ -200,6 +204,8 @@ pub enum Discovery {
     Groups,
     /// Groups the user owns (group access tokens).
     OwnedGroups,
+    /// Projects the user owns: only an Owner may rotate a token with the Owner role.
+    OwnedProjects,
 }
 
 /// The first pages of the lists that find where the user can list credentials, before a plan
@@ -227,24 +233,37 @@ pub fn discovery(whole_instance: bool) -> Vec<(Discovery, ApiRequest)> {
             Discovery::OwnedGroups,
             request::groups(Some(AccessLevel::Owner), "", 1, per),
         ),
+        (
+            Discovery::OwnedProjects,
+            request::projects(Some(AccessLevel::Owner), "", 1, per),
+        ),
     ]
 }
 
-/// Roles from the discovery lists: projects at least Maintainer; groups Owner when in the owned
-/// list, else Maintainer. With `whole_instance` no role is known (an administrator needs none).
+/// Roles from the discovery lists: Owner where the place is in its owned list, else
+/// Maintainer. With `whole_instance` no role is known (an administrator needs none).
 pub fn reach_from(
     projects: Vec<Place>,
     groups: Vec<Place>,
+    owned_projects: &[Place],
     owned_groups: &[Place],
     whole_instance: bool,
 ) -> (Vec<Reach>, Vec<Reach>) {
     let owned: HashSet<u64> = owned_groups.iter().map(|g| g.id).collect();
+    let owned_projects: HashSet<u64> = owned_projects.iter().map(|p| p.id).collect();
     let role = |level| (!whole_instance).then_some(level);
     let projects = projects
         .into_iter()
-        .map(|place| Reach {
-            place,
-            role: role(AccessLevel::Maintainer),
+        .map(|place| {
+            let level = if owned_projects.contains(&place.id) {
+                AccessLevel::Owner
+            } else {
+                AccessLevel::Maintainer
+            };
+            Reach {
+                place,
+                role: role(level),
+            }
         })
         .collect();
     let groups = groups
@@ -704,12 +723,14 @@ mod tests {
     }
 
     #[test]
-    fn discovery_finds_roles_from_two_group_lists() {
+    fn discovery_finds_roles_from_the_owned_lists() {
         let calls = discovery(false);
-        assert_eq!(calls.len(), 3);
+        assert_eq!(calls.len(), 4);
         assert_eq!(calls[0].1.query_value("min_access_level"), Some("40"));
         assert_eq!(calls[1].1.query_value("min_access_level"), Some("40"));
         assert_eq!(calls[2].1.query_value("min_access_level"), Some("50"));
+        assert_eq!(calls[3].0, Discovery::OwnedProjects);
+        assert_eq!(calls[3].1.query_value("min_access_level"), Some("50"));
         assert!(calls
             .iter()
             .all(|(_, r)| r.query_value("per_page") == Some("100")));
@@ -719,16 +740,23 @@ mod tests {
             .all(|(_, r)| r.query_value("min_access_level").is_none()));
         let (projects, groups) = reach_of();
         assert_eq!(projects[0].role, Some(AccessLevel::Maintainer));
+        assert_eq!(
+            projects[1].role,
+            Some(AccessLevel::Owner),
+            "an owned project"
+        );
         assert_eq!(groups[0].role, Some(AccessLevel::Owner));
         assert_eq!(groups[1].role, Some(AccessLevel::Maintainer));
-        let (projects, groups) = reach_from(vec![place(1, "p")], vec![place(2, "g")], &[], true);
+        let (projects, groups) =
+            reach_from(vec![place(1, "p")], vec![place(2, "g")], &[], &[], true);
         assert_eq!((projects[0].role, groups[0].role), (None, None));
     }
 
     fn reach_of() -> (Vec<Reach>, Vec<Reach>) {
         reach_from(
-            vec![place(1, "g/p")],
+            vec![place(1, "g/p"), place(10, "g/q")],
             vec![place(10, "g"), place(11, "h")],
+            &[place(10, "g/q")],
             &[place(10, "g")],
             false,
         )
