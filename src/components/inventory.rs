@@ -5,10 +5,14 @@
 
 use crate::client::Client;
 use crate::components::bulk_dialog::BulkDialog;
+use crate::components::credential_form::{CredentialFormDialog, Sender};
 use crate::context::AppCtx;
 use crate::policy::{use_policy, SitePolicy};
+use crate::state::Action as AppAction;
 use crate::time::{date, relative, today};
 use chrono::{Datelike, NaiveDate};
+use domain::capability::{check, Action, Who};
+use domain::features::Feature;
 use domain::inventory::bulk::BulkAction;
 use domain::inventory::export::{self, Calendar};
 use domain::inventory::filter::{sort as sort_rows, Views};
@@ -20,8 +24,11 @@ use domain::inventory::{
 use domain::kind::{Owner, OwnerType};
 use domain::models::{Credential, Place, User};
 use domain::request::ProjectRef;
+use domain::request::{self, CreateBody};
 use domain::role::AccessLevel;
+use domain::role::Caller;
 use domain::text::shown;
+use domain::validate::FormContext;
 use domain::{ApiError, Kind, Route};
 use futures_util::future::join_all;
 use std::cell::RefCell;
@@ -217,6 +224,7 @@ impl Engine {
         let mut projects = Vec::new();
         let mut groups = Vec::new();
         let mut owned = Vec::new();
+        let mut owned_projects = Vec::new();
         // The lists do not depend on each other: asked for together.
         let lists = discovery(false);
         let answers = join_all(
@@ -231,6 +239,7 @@ impl Engine {
                     Discovery::Projects => projects = found,
                     Discovery::Groups => groups = found,
                     Discovery::OwnedGroups => owned = found,
+                    Discovery::OwnedProjects => owned_projects = found,
                 },
                 Ok(None) => return,
                 Err(e) => {
@@ -242,7 +251,7 @@ impl Engine {
                 }
             }
         }
-        let (projects, groups) = reach_from(projects, groups, &owned, false);
+        let (projects, groups) = reach_from(projects, groups, &owned_projects, &owned, false);
         let planned = plan::plan(&PlanInput {
             user: &self.user,
             projects: &projects,
@@ -448,17 +457,21 @@ fn sort_key(column: SortColumn) -> &'static str {
 }
 
 /// This page of tokenwarden for a row's kind and place.
-fn page_route(row: &Row, own_user: u64) -> Route {
-    let owner = match row.kind.spec().owner {
+/// Where a row's credential lives, as the API addresses it.
+fn row_owner(row: &Row, own_user: u64) -> Owner {
+    match row.kind.spec().owner {
         OwnerType::Project => Owner::Project(ProjectRef::Path(row.path.clone())),
         OwnerType::Group => Owner::Group(ProjectRef::Path(row.path.clone())),
         _ => match row.credential.user_id {
             Some(id) if id != own_user => Owner::User(id),
             _ => Owner::Me,
         },
-    };
+    }
+}
+
+fn page_route(row: &Row, own_user: u64) -> Route {
     Route::Credentials {
-        owner,
+        owner: row_owner(row, own_user),
         kind: row.kind,
     }
 }
@@ -499,6 +512,8 @@ pub fn InventoryPage() -> Html {
     let page = use_state(|| 0usize);
     let selected = use_state(|| Rc::new(BTreeSet::<Key>::new()));
     let bulk = use_state(|| None::<(BulkAction, Rc<Vec<usize>>)>);
+    // The row whose edit dialog is open.
+    let editing = use_state(|| None::<usize>);
     let bad_days = use_state(|| [false; 2]);
     let export_error = use_state(|| None::<String>);
     let today = today();
@@ -925,6 +940,61 @@ pub fn InventoryPage() -> Html {
     let row_action = use_callback(bulk.setter(), |(action, i): (BulkAction, usize), bulk| {
         bulk.set(Some((action, Rc::new(vec![i]))))
     });
+    let open_edit = use_callback(editing.setter(), |i: usize, editing| editing.set(Some(i)));
+    let edit_dialog = match (*editing).and_then(|i| rows.0.get(i)) {
+        Some(r) => {
+            let kind = r.kind;
+            let owner = row_owner(r, own_user);
+            let (path, id) = (r.path.clone(), r.credential.id);
+            let close = {
+                let editing = editing.clone();
+                Callback::from(move |()| editing.set(None))
+            };
+            let send = {
+                let (client, engine) = (session.client.clone(), engine.clone());
+                let dispatch = ctx.as_ref().map(|c| c.dispatch.clone()).unwrap_or_default();
+                Sender(Rc::new(move |body: CreateBody| {
+                    let (client, engine, dispatch) =
+                        (client.clone(), engine.clone(), dispatch.clone());
+                    let (owner, path) = (owner.clone(), path.clone());
+                    Box::pin(async move {
+                        let saved: Credential = client
+                            .get(&request::update(&owner, kind, id, &body))
+                            .await?;
+                        dispatch.emit(AppAction::Notify(format!(
+                            "Saved \u{201c}{}\u{201d}.",
+                            saved.name
+                        )));
+                        engine.refresh(&[(kind, path)]);
+                        Ok(())
+                    })
+                }))
+            };
+            let form_ctx = FormContext {
+                today,
+                caller: Caller {
+                    role: r.role.or(Some(AccessLevel::Maintainer)),
+                    admin: session.user.is_admin,
+                },
+                planner_supported: session.supports(Feature::PlannerRole),
+                descriptions_supported: session.supports(Feature::TokenDescriptions),
+                virtual_registry_supported: session
+                    .supports(Feature::DeployTokenVirtualRegistryScopes),
+                self_service: false,
+            };
+            let place = if r.path.is_empty() {
+                r.place_name.clone()
+            } else {
+                r.path.clone()
+            };
+            html! {
+                <CredentialFormDialog {kind} ctx={form_ctx} editing={Some(r.credential.clone())} subject={format!("For {place}.")}
+                    gitlab_base={session.client.gitlab().base().to_string()} {send} on_close={close} />
+            }
+        }
+        None => html! {},
+    };
+
     let dialog = match &*bulk {
         Some((action, picked)) => {
             let on_close = {
@@ -983,8 +1053,8 @@ pub fn InventoryPage() -> Html {
     let row_html = |i: usize| match rows.0.get(i) {
         Some(r) => html! {
             <InventoryRow key={format!("{}-{}-{}", r.kind as u8, r.path, r.credential.id)} table={(*rows).clone()} index={i}
-                checked={selected.contains(&key(r))} read_only={read_only.is_some()} {own_user} {today}
-                on_toggle={toggle.clone()} on_action={row_action.clone()} />
+                checked={selected.contains(&key(r))} read_only={read_only.is_some()} {own_user} admin={session.user.is_admin} {today}
+                on_toggle={toggle.clone()} on_action={row_action.clone()} on_edit={open_edit.clone()} />
         },
         None => html! {},
     };
@@ -1058,6 +1128,7 @@ pub fn InventoryPage() -> Html {
             }
             { pager }
             { dialog }
+            { edit_dialog }
         </section>
     }
 }
@@ -1069,9 +1140,11 @@ struct InventoryRowProps {
     checked: bool,
     read_only: bool,
     own_user: u64,
+    admin: bool,
     today: NaiveDate,
     on_toggle: Callback<usize>,
     on_action: Callback<(BulkAction, usize)>,
+    on_edit: Callback<usize>,
 }
 
 /// One row of the table. A component so that a keystroke redraws only the rows it brings in:
@@ -1102,6 +1175,31 @@ fn InventoryRow(props: &InventoryRowProps) -> Html {
             let cb = props.on_action.reform(move |_: MouseEvent| (BulkAction::Rotate(None), i));
             html! { <button type="button" class="btn btn-small" data-testid="row-rotate" aria-label={format!("Rotate {}", c.name)} onclick={cb}>{ "Rotate" }</button> }
         });
+        // Every place scanned is one where the user is Maintainer or more.
+        let who = Who {
+            caller: Caller {
+                role: Some(AccessLevel::Maintainer),
+                admin: props.admin,
+            },
+            own: false,
+            user_id: props.own_user,
+        };
+        let edit = r.kind.spec().editable.then(|| {
+            let refused = check(r.kind, who, Action::Edit, Some(c), today).err();
+            let reason_id = format!("why-edit-{}-{}", r.kind.key(), c.id);
+            let onclick = refused
+                .is_none()
+                .then(|| props.on_edit.reform(move |_: MouseEvent| i));
+            // A refused edit stays focusable so the keyboard reaches the reason too.
+            html! {
+                <>
+                    <button type="button" class="btn btn-small" data-testid="row-edit" aria-label={format!("Edit {}", c.name)}
+                        aria-disabled={refused.is_some().then_some("true")} title={refused.clone()}
+                        aria-describedby={refused.is_some().then(|| reason_id.clone())} {onclick}>{ "Edit" }</button>
+                    { refused.map(|why| html! { <span id={reason_id} class="visually-hidden">{ why }</span> }).unwrap_or_default() }
+                </>
+            }
+        });
         let cb = props
             .on_action
             .reform(move |_: MouseEvent| (BulkAction::Revoke, i));
@@ -1109,6 +1207,7 @@ fn InventoryRow(props: &InventoryRowProps) -> Html {
         html! {
             <>
                 { rotate.unwrap_or_default() }
+                { edit.unwrap_or_default() }
                 <button type="button" class="btn btn-small btn-danger" data-testid="row-revoke" aria-label={format!("{verb} {}", c.name)} onclick={cb}>{ verb }</button>
             </>
         }

@@ -1,5 +1,6 @@
 // The inventory: a scan of every list the user administers on a generated instance, what the
-// table, chart and exports show of it, cancelling, a failing list and its retry, and bulk revoke.
+// table, chart and exports show of it, cancelling, a failing list and its retry, bulk revoke, and
+// editing a row in place.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -235,6 +236,114 @@ function siteWithPolicy(policy) {
 }
 
 const POLICY = { kinds: { project_access_token: { max_lifetime_days: 30, forbidden_scopes: ['api'] } } };
+
+appTest('a bulk rotate skips what GitLab would refuse, reveals each new token once, and warns before dropping one', null, async ({ page, sim }) => {
+  // A token with the Owner role where the user is only Maintainer: GitLab refuses to rotate it.
+  const { projects } = await expectedCount(sim);
+  let above;
+  for (const p of projects.filter((p) => p.path_with_namespace.startsWith('gen-shared/'))) {
+    above ??= (await all(sim, `/projects/${p.id}/access_tokens`)).find((t) => t.access_level === 50 && t.active);
+  }
+  assert.ok(above, 'the generated instance has an Owner token in a project the user only maintains');
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  const rows = page.getByTestId('inventory-row');
+  await page.getByTestId('filter-kind').selectOption('project_access_token');
+  await page.getByTestId('filter-state').selectOption('active');
+  // Projects in the group the user owns: every token there can be rotated by them.
+  await page.getByTestId('inventory-search').fill('gen/project');
+  await eventually(async () => assert.ok((await rows.count()) >= 2));
+  const names = [await rows.nth(0).getAttribute('data-token-name'), await rows.nth(1).getAttribute('data-token-name')];
+  await rows.nth(0).getByTestId('row-select').check();
+  await rows.nth(1).getByTestId('row-select').check();
+  await page.getByTestId('inventory-search').fill(above.name);
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  await page.locator(`[data-testid=inventory-row][data-token-name="${above.name}"]`).first().getByTestId('row-select').check();
+  // A deploy token cannot be rotated at all.
+  await page.getByTestId('inventory-search').fill('');
+  await page.getByTestId('filter-kind').selectOption('project_deploy_token');
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  await rows.nth(0).getByTestId('row-select').check();
+  assert.equal(await page.getByTestId('bulk-count').innerText(), '4 selected');
+  await page.getByTestId('bulk-rotate').click();
+  assert.equal(await page.locator('[data-testid=bulk-item][data-step=send]').count(), 2);
+  const skipped = await page.locator('[data-testid=bulk-item][data-step=skip]').allInnerTexts();
+  assert.equal(skipped.length, 2, skipped.join('\n'));
+  assert.ok(skipped.some((t) => /cannot rotate a project deploy token/.test(t)), skipped.join('\n'));
+  assert.ok(skipped.some((t) => /Owner role and yours in gen-shared\/.* is Maintainer/.test(t)), skipped.join('\n'));
+  await page.getByTestId('bulk-continue').click();
+  await page.getByTestId('bulk-confirm').fill('2');
+  await page.getByTestId('bulk-submit').click();
+  await page.getByTestId('bulk-headline').filter({ hasText: /2 rotated, 0 failed, 2 skipped/ }).waitFor();
+
+  // The first secret is shown once, with copy; afterwards it cannot be shown again.
+  await page.getByTestId('bulk-reveal').first().click();
+  await page.getByTestId('reveal-copy').click();
+  assert.match(await page.getByTestId('copy-status').innerText(), /Copied/);
+  const secret = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(secret, /^glpat-/);
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  assert.ok(!(await page.content()).includes(secret), 'closing drops the secret from the page');
+  await eventually(async () => assert.equal(await page.getByTestId('bulk-revealed').count(), 1));
+  assert.equal(await page.getByTestId('bulk-reveal').count(), 1, 'one secret is left to show');
+  const check = await sim.api('GET', '/personal_access_tokens/self', { token: secret });
+  assert.equal(check.status, 200, 'the shown secret works');
+
+  // Closing with a secret not yet shown asks first.
+  await page.getByTestId('bulk-close').click();
+  assert.match(await page.getByTestId('bulk-unshown').innerText(), /1 new token has not been shown/);
+  await page.getByTestId('bulk-close-anyway').click();
+  await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' });
+  // The rotated lists are read again: each name now has a revoked old token and an active new one.
+  await waitFinished(page);
+  await page.getByTestId('filter-kind').selectOption('project_access_token');
+  await page.getByTestId('filter-state').selectOption('revoked');
+  await eventually(async () => {
+    const shown = await rows.evaluateAll((rs) => rs.map((r) => r.dataset.tokenName));
+    for (const name of names) assert.ok(shown.includes(name), `${name}'s old token shows as revoked`);
+  });
+}, { simArgs: SMALL });
+
+appTest('a deploy key and a trigger are edited from their inventory rows, and their lists read again', null, async ({ page, sim }) => {
+  const { projects } = await expectedCount(sim);
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  const rows = page.getByTestId('inventory-row');
+  // Access and deploy tokens cannot be changed in place: no Edit on their rows.
+  await page.getByTestId('filter-kind').selectOption('project_deploy_token');
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  assert.equal(await page.getByTestId('row-edit').count(), 0, 'deploy tokens have no Edit');
+
+  await page.getByTestId('filter-kind').selectOption('deploy_key');
+  await page.getByTestId('filter-state').selectOption('active');
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  const before = await rows.nth(0).getAttribute('data-token-name');
+  await rows.nth(0).getByTestId('row-edit').click();
+  const dialog = page.getByTestId('create-dialog');
+  assert.equal(await page.getByTestId('token-name').inputValue(), before, 'the form starts from the key as it is');
+  await page.getByTestId('token-name').fill('renamed from the inventory');
+  await page.getByTestId('create-submit').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.locator('[data-testid=inventory-row][data-token-name="renamed from the inventory"]').waitFor();
+  assert.equal(await page.locator(`[data-testid=inventory-row][data-token-name="${before}"]`).count(), 0);
+  let keys = [];
+  for (const p of projects) keys.push(...(await all(sim, `/projects/${p.id}/deploy_keys`)));
+  assert.ok(keys.some((k) => k.title === 'renamed from the inventory'), 'GitLab has the new title');
+
+  await page.getByTestId('filter-kind').selectOption('trigger_token');
+  await eventually(async () => assert.ok((await rows.count()) >= 1));
+  await rows.nth(0).getByTestId('row-edit').click();
+  await page.getByTestId('token-description').fill('edited trigger');
+  await page.getByTestId('create-submit').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.locator('[data-testid=inventory-row][data-token-name="edited trigger"]').waitFor();
+  const triggers = [];
+  for (const p of projects) triggers.push(...(await all(sim, `/projects/${p.id}/triggers`)));
+  assert.ok(triggers.some((t) => t.description === 'edited trigger'), 'GitLab has the new description');
+}, { simArgs: SMALL });
 
 appTest('the site policy is flagged in the inventory and holds back a create and a rotation that break it', null, async ({ page, sim }) => {
   const writes = [];
