@@ -1233,7 +1233,12 @@ fn InventoryRow(props: &InventoryRowProps) -> Html {
                 <a href={page_route(r, props.own_user).href()} data-testid="row-open">{ &r.place_name }</a>
                 <div class="small"><a href={r.settings_url.clone()} target="_blank" rel="noopener noreferrer" data-testid="row-gitlab">{ "in GitLab ↗" }</a></div>
             </td>
-            <td data-label="Scopes"><ul class="chips">{ for c.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul></td>
+            <td data-label="Scopes">{
+                // An empty list would leave the card's label with nothing beside it.
+                if c.scopes.is_empty() { html! { "—" } } else {
+                    html! { <ul class="chips">{ for c.scopes.iter().map(|s| html! { <li class="chip mono">{ s }</li> }) }</ul> }
+                }
+            }</td>
             <td data-label="Role">{ c.access_level.map(|l| l.label()).unwrap_or("—") }</td>
             <td data-label="Status"><span class={classes!("badge", format!("badge-{}", status.severity()))}>{ status.label() }</span></td>
             <td data-label="Created">{ c.created_at.map(|t| date(t.date_naive())).unwrap_or_else(|| "—".into()) }</td>
