@@ -615,26 +615,12 @@ mod tests {
             *views.get(&rows, &order, &other, today),
             keep(&rows, &order, &other, today)
         );
-        assert!(narrows(
-            &Filter {
-                text: " API ".into(),
-                ..Filter::default()
-            },
-            &Filter {
-                text: "read_api".into(),
-                ..Filter::default()
-            }
-        ));
-        assert!(!narrows(
-            &Filter {
-                text: "api".into(),
-                ..Filter::default()
-            },
-            &Filter {
-                text: "ap".into(),
-                ..Filter::default()
-            }
-        ));
+        let text = |t: &str| Filter {
+            text: t.into(),
+            ..Filter::default()
+        };
+        assert!(narrows(&text(" API "), &text("read_api")));
+        assert!(!narrows(&text("api"), &text("ap")));
     }
 
     fn ids(rows: &[Row], shown: &[usize]) -> Vec<u64> {

@@ -249,37 +249,26 @@ pub fn reach_from(
     owned_groups: &[Place],
     whole_instance: bool,
 ) -> (Vec<Reach>, Vec<Reach>) {
-    let owned: HashSet<u64> = owned_groups.iter().map(|g| g.id).collect();
-    let owned_projects: HashSet<u64> = owned_projects.iter().map(|p| p.id).collect();
     let role = |level| (!whole_instance).then_some(level);
-    let projects = projects
-        .into_iter()
-        .map(|place| {
-            let level = if owned_projects.contains(&place.id) {
-                AccessLevel::Owner
-            } else {
-                AccessLevel::Maintainer
-            };
-            Reach {
-                place,
-                role: role(level),
-            }
-        })
-        .collect();
-    let groups = groups
-        .into_iter()
-        .map(|place| {
-            let level = if owned.contains(&place.id) {
-                AccessLevel::Owner
-            } else {
-                AccessLevel::Maintainer
-            };
-            Reach {
-                place,
-                role: role(level),
-            }
-        })
-        .collect();
+    let reach = |places: Vec<Place>, owned: &[Place]| -> Vec<Reach> {
+        let owned: HashSet<u64> = owned.iter().map(|p| p.id).collect();
+        places
+            .into_iter()
+            .map(|place| {
+                let level = if owned.contains(&place.id) {
+                    AccessLevel::Owner
+                } else {
+                    AccessLevel::Maintainer
+                };
+                Reach {
+                    place,
+                    role: role(level),
+                }
+            })
+            .collect()
+    };
+    let projects = reach(projects, owned_projects);
+    let groups = reach(groups, owned_groups);
     (projects, groups)
 }
 
