@@ -512,8 +512,8 @@ pub fn InventoryPage() -> Html {
     let page = use_state(|| 0usize);
     let selected = use_state(|| Rc::new(BTreeSet::<Key>::new()));
     let bulk = use_state(|| None::<(BulkAction, Rc<Vec<usize>>)>);
-    // The row whose edit dialog is open.
-    let editing = use_state(|| None::<usize>);
+    // The row whose edit dialog is open, by identity: the rows may be rebuilt meanwhile.
+    let editing = use_state(|| None::<Key>);
     let bad_days = use_state(|| [false; 2]);
     let export_error = use_state(|| None::<String>);
     let today = today();
@@ -741,6 +741,23 @@ pub fn InventoryPage() -> Html {
         None => "",
     };
     let has_policy = site_policy.policy().is_some();
+    // A box for a number of days, marked when what it holds is not one.
+    let days_field = |slot: usize,
+                      id: &'static str,
+                      label: &'static str,
+                      testid: &'static str,
+                      oninput: Callback<InputEvent>| {
+        let bad = bad_days[slot];
+        let error_id = format!("{id}-error");
+        html! {
+            <div class="field field-days">
+                <label for={id}>{ label }</label>
+                <input {id} type="text" inputmode="numeric" autocomplete="off" {oninput} data-testid={testid}
+                    aria-invalid={bad.then_some("true")} aria-describedby={bad.then(|| error_id.clone())} />
+                { if bad { html! { <p id={error_id} class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
+            </div>
+        }
+    };
     let filters = html! {
         <form class="filters" role="search" aria-label="Filter the inventory" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <div class="field field-search">
@@ -786,18 +803,8 @@ pub fn InventoryPage() -> Html {
                     }) }
                 </select>
             </div>
-            <div class="field field-days">
-                <label for="inv-within">{ "Expires within (days)" }</label>
-                <input id="inv-within" type="text" inputmode="numeric" autocomplete="off" oninput={on_within} data-testid="filter-within"
-                    aria-invalid={bad_days[0].then_some("true")} aria-describedby={bad_days[0].then_some("inv-within-error")} />
-                { if bad_days[0] { html! { <p id="inv-within-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
-            </div>
-            <div class="field field-days">
-                <label for="inv-unused">{ "Not used for (days)" }</label>
-                <input id="inv-unused" type="text" inputmode="numeric" autocomplete="off" oninput={on_unused} data-testid="filter-unused"
-                    aria-invalid={bad_days[1].then_some("true")} aria-describedby={bad_days[1].then_some("inv-unused-error")} />
-                { if bad_days[1] { html! { <p id="inv-unused-error" class="field-error">{ "Enter a whole number of days." }</p> } } else { html! {} } }
-            </div>
+            { days_field(0, "inv-within", "Expires within (days)", "filter-within", on_within) }
+            { days_field(1, "inv-unused", "Not used for (days)", "filter-unused", on_unused) }
             <div class="field field-checks">
                 <label><input type="checkbox" checked={f.never_used} onchange={on_never} data-testid="filter-never-used" />{ " Never used" }</label>
                 <label title={(!has_policy).then_some("This site has no policy file.")}>
@@ -940,8 +947,15 @@ pub fn InventoryPage() -> Html {
     let row_action = use_callback(bulk.setter(), |(action, i): (BulkAction, usize), bulk| {
         bulk.set(Some((action, Rc::new(vec![i]))))
     });
-    let open_edit = use_callback(editing.setter(), |i: usize, editing| editing.set(Some(i)));
-    let edit_dialog = match (*editing).and_then(|i| rows.0.get(i)) {
+    let open_edit = use_callback(
+        (editing.setter(), rows.clone()),
+        |i: usize, (editing, rows)| editing.set(rows.0.get(i).map(key)),
+    );
+    let edit_dialog = match editing.as_ref().and_then(|(kind, path, id)| {
+        rows.0
+            .iter()
+            .find(|r| r.kind as u8 == *kind && r.credential.id == *id && r.path == *path)
+    }) {
         Some(r) => {
             let kind = r.kind;
             let owner = row_owner(r, own_user);
