@@ -75,6 +75,9 @@ impl ChaosConfig {
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct ChaosStats {
     pub requests: u64,
+    /// CORS preflights to the API: answered at once and not in `requests`, but counted so a
+    /// benchmark needs no browser instrumentation to know how many the browser sent.
+    pub preflights: u64,
     pub delayed_ms: u64,
     pub errors: u64,
     pub throttled: u64,
@@ -143,6 +146,10 @@ impl Chaos {
 
     fn roll(&mut self, rate: f64) -> bool {
         rate > 0.0 && self.rng.random_bool(rate.min(1.0))
+    }
+
+    pub fn count_preflight(&mut self) {
+        self.stats.preflights += 1;
     }
 
     /// The delay for this request (drawn first, so it does not shift the other draws).

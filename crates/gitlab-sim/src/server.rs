@@ -93,6 +93,12 @@ async fn entry(
     let oauth_cors = CorsRule::for_path(&path);
     let preflight = cors::is_preflight(&method, &headers);
     let chaos_on = is_api && !preflight && !app.chaos().config().is_off();
+    if is_api && preflight {
+        let mut chaos = app.chaos();
+        if !chaos.config().is_off() {
+            chaos.count_preflight();
+        }
+    }
     if chaos_on {
         let (delay, fate) = {
             let mut chaos = app.chaos();

@@ -191,3 +191,27 @@ fn a_dropped_answer_is_cut_off_after_its_status_line() {
     }
     assert!(cut_seen, "some seeds cut the answer off");
 }
+
+#[test]
+fn preflights_are_counted_apart_from_api_requests() {
+    let sim = start();
+    chaos(&sim, json!({"latency_ms": 1}));
+    for _ in 0..2 {
+        let r = sim
+            .req("OPTIONS", "/api/v4/projects")
+            .origin()
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "private-token")
+            .send();
+        assert_eq!(r.status, 200);
+    }
+    assert_eq!(
+        sim.get("/api/v4/user").token(DEV).origin().send().status,
+        200
+    );
+    let stats = &sim.hook("GET", "/-/sim/chaos").send().json()["stats"];
+    assert_eq!(
+        (&stats["requests"], &stats["preflights"]),
+        (&json!(1), &json!(2))
+    );
+}
