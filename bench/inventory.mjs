@@ -3,6 +3,7 @@
 //   scan    the page's own scan of a generated instance (gitlab-sim answering every API call
 //           after 40 ms) against the limit six connections allow: requests / 6 * 40 ms; and a
 //           bare fetch loop over the same URLs, the floor of this browser on this machine;
+//           both in a Chromium without DevTools network instrumentation (bare-chromium.mjs);
 //   python  the same listing as a plain python-gitlab script does it today, one list after
 //           another (bench/python_gitlab_scan.py), against a second sim started the same way;
 //   filter  how soon the table changes after a keystroke in its search box, or a click on a
@@ -35,6 +36,7 @@ import {
   signIn,
   startSim,
 } from '../tests/e2e/support.mjs';
+import { launchBare } from './bare-chromium.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -144,143 +146,151 @@ async function newPage(browser) {
   return { context, page, explain };
 }
 
+// In-page functions: each runs in the page through `page.evaluate(fn, arg)`, which Playwright's
+// pages and the bare browser's pages both offer; each polls the page itself, so nothing outside
+// it wakes the page while a scan runs but a check every POLL_MS.
+
+/** Sets `location.hash` and waits for the inventory's progress element. */
+async function openInventoryInPage({ timeoutMs, pollMs }) {
+  location.hash = '#/inventory';
+  const deadline = performance.now() + timeoutMs;
+  while (!document.querySelector('[data-testid=inventory-progress]')) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return true;
+}
+
 /**
- * Counts the page's calls to the API (`/api/v4/`, OPTIONS excluded) while `counting`, and
- * separately the CORS preflights the browser sent for them, which Playwright's request events
- * leave out but the DevTools protocol reports. Also knows when the API has gone quiet, and how
- * long the page's main thread has been busy.
+ * Waits until more than `endsBefore` scans have ended and the progress says finished (or the
+ * time is up); resolves with the progress element's attributes and the last scan's marks.
  */
-async function watchApi(page, apiUrl) {
-  const origin = new URL(apiUrl).origin;
-  const isApi = (url) => url.startsWith(`${origin}/`) && new URL(url).pathname.includes('/api/v4/');
-  const w = { counting: false, requests: 0, preflights: 0, urls: [], inFlight: 0, lastActivity: Date.now() };
-  page.on('request', (req) => {
-    if (!isApi(req.url()) || req.method() === 'OPTIONS') return;
-    w.inFlight++;
-    w.lastActivity = Date.now();
-    if (w.counting) {
-      w.requests++;
-      if (req.method() === 'GET') w.urls.push(req.url());
-    }
-  });
-  const ended = (req) => {
-    if (!isApi(req.url()) || req.method() === 'OPTIONS') return;
-    w.inFlight--;
-    w.lastActivity = Date.now();
-  };
-  page.on('requestfinished', ended);
-  page.on('requestfailed', ended);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  cdp.on('Network.requestWillBeSent', (e) => {
-    if (w.counting && e.request.method === 'OPTIONS' && isApi(e.request.url)) w.preflights++;
-  });
-  await cdp.send('Performance.enable');
+async function scanStateInPage({ endsBefore = -1, timeoutMs = 0, pollMs = 50 }) {
+  const ends = () => performance.getEntriesByName('inventory-scan-end');
+  const progress = () => document.querySelector('[data-testid=inventory-progress]');
+  const deadline = performance.now() + timeoutMs;
+  while (!(ends().length > endsBefore && progress()?.dataset.finished === 'true') && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  const starts = performance.getEntriesByName('inventory-scan-start');
+  const p = progress();
   return {
-    /** Seconds the renderer's main thread spent in tasks, and in script, layout and style. */
-    async mainThread() {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      const m = Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
-      return { task: m.TaskDuration, script: m.ScriptDuration, layout: m.LayoutDuration, style: m.RecalcStyleDuration };
-    },
-    start() {
-      w.requests = 0;
-      w.preflights = 0;
-      w.urls = [];
-      w.counting = true;
-    },
-    stop() {
-      w.counting = false;
-      return { requests: w.requests, preflights: w.preflights, urls: w.urls };
-    },
-    /** Resolves once no API call has been in flight or started for `ms`. */
-    async quiet(ms = 500, timeout = 30_000) {
-      const deadline = Date.now() + timeout;
-      while (w.inFlight > 0 || Date.now() - w.lastActivity < ms) {
-        if (Date.now() > deadline) throw new Error(`the page kept calling the API for ${timeout / 1000} s after sign-in`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    starts: starts.length,
+    ends: ends().length,
+    finishedNow: ends().length > endsBefore && p?.dataset.finished === 'true',
+    startTime: starts.at(-1)?.startTime ?? null,
+    wallMs: starts.length && ends().length ? ends().at(-1).startTime - starts.at(-1).startTime : null,
+    done: Number(p?.dataset.done),
+    planned: Number(p?.dataset.planned),
+    found: Number(p?.dataset.found),
+    finished: p?.dataset.finished,
   };
 }
 
 /** Opens #/inventory; fails clearly when this build of the site has no inventory page. */
 async function openInventory(page) {
-  await page.evaluate(() => {
-    location.hash = '#/inventory';
-  });
-  try {
-    await page.getByTestId('inventory-progress').waitFor({ state: 'attached', timeout: OPEN_TIMEOUT_MS });
-  } catch (err) {
-    if (err.name !== 'TimeoutError') throw err;
-    throw new Error(
-      `#/inventory showed no [data-testid=inventory-progress] within ${OPEN_TIMEOUT_MS / 1000} s: the site in ` +
-        `${DIST_DIR} (built ${distBuilt()}) has no inventory page, or it did not render. ` +
-        `Build the site with 'trunk build index.html --release' (./scripts/bench --inventory does).`,
-      { cause: err },
-    );
-  }
-}
-
-/** The progress element's attributes and the last scan's marks. */
-function scanState(page) {
-  return page.evaluate(() => {
-    const progress = document.querySelector('[data-testid=inventory-progress]');
-    const starts = performance.getEntriesByName('inventory-scan-start');
-    const ends = performance.getEntriesByName('inventory-scan-end');
-    return {
-      starts: starts.length,
-      ends: ends.length,
-      wallMs: starts.length && ends.length ? ends.at(-1).startTime - starts.at(-1).startTime : null,
-      done: Number(progress?.dataset.done),
-      planned: Number(progress?.dataset.planned),
-      found: Number(progress?.dataset.found),
-      finished: progress?.dataset.finished,
-    };
-  });
+  if (await page.evaluate(openInventoryInPage, { timeoutMs: OPEN_TIMEOUT_MS, pollMs: 50 })) return;
+  throw new Error(
+    `#/inventory showed no [data-testid=inventory-progress] within ${OPEN_TIMEOUT_MS / 1000} s: the site in ` +
+      `${DIST_DIR} (built ${distBuilt()}) has no inventory page, or it did not render. ` +
+      `Build the site with 'trunk build index.html --release' (./scripts/bench --inventory does).`,
+  );
 }
 
 /** Waits until a scan ended after the `endsBefore`-th one and the progress says finished. */
 async function scanFinished(page, endsBefore) {
-  try {
-    await page.waitForFunction(
-      (n) =>
-        performance.getEntriesByName('inventory-scan-end').length > n &&
-        document.querySelector('[data-testid=inventory-progress]')?.dataset.finished === 'true',
-      endsBefore,
-      { timeout: SCAN_TIMEOUT_MS, polling: 50 },
-    );
-  } catch (err) {
-    if (err.name !== 'TimeoutError') throw err;
-    const s = await scanState(page);
+  const state = await page.evaluate(scanStateInPage, { endsBefore, timeoutMs: SCAN_TIMEOUT_MS, pollMs: 50 });
+  if (!state.finishedNow) {
     throw new Error(
-      `the scan did not finish within ${SCAN_TIMEOUT_MS / 1000} s (marks: ${s.starts} start, ${s.ends} end; ` +
-        `progress: done=${s.done} planned=${s.planned} found=${s.found} finished=${s.finished})`,
-      { cause: err },
+      `the scan did not finish within ${SCAN_TIMEOUT_MS / 1000} s (marks: ${state.starts} start, ${state.ends} end; ` +
+        `progress: done=${state.done} planned=${state.planned} found=${state.found} finished=${state.finished})`,
     );
   }
-  return scanState(page);
+  return state;
 }
 
 /**
- * One scan, from `begin` (which starts it) until it has finished: its marks, the page's API calls
- * and preflights meanwhile, and the calls the sim answered (its fault model counts them while
- * latency is on).
+ * Signs in through the connect form as a user would, in a page of the bare browser (which has
+ * no Playwright locators): the fields are set and announced with `input` events, the button is
+ * clicked, and the page's greeting is awaited.
  */
-async function measureScan(page, traffic, sim, begin) {
-  const { ends } = await scanState(page);
-  const simBefore = (await sim.chaosStats()).requests;
-  const busyBefore = await traffic.mainThread();
-  traffic.start();
+async function signInInPage({ apiUrl, token, timeoutMs }) {
+  const deadline = performance.now() + timeoutMs;
+  const found = async (selector) => {
+    for (;;) {
+      const el = document.querySelector(selector);
+      if (el) return el;
+      if (performance.now() > deadline) throw new Error(`sign-in: no ${selector} within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  // Yew re-renders after each event; its handlers read what the last render gave them.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+  const fill = async (el, value) => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, value);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    await settle();
+  };
+  await found('[data-testid=connect-form]');
+  // A site whose config.json names the instance has no address field.
+  const url = document.querySelector('[data-testid=connect-url]');
+  if (url) await fill(url, apiUrl);
+  await fill(await found('[data-testid=connect-token]'), token);
+  (await found('[data-testid=connect-submit]')).click();
+  await found('[data-testid=whoami]');
+}
+
+/** The page's own calls under /api/v4/ since `since` (ms), from its Resource Timing entries. */
+function apiCallsInPage({ apiOrigin, since }) {
+  return performance
+    .getEntriesByType('resource')
+    .filter((e) => e.startTime >= since && e.initiatorType === 'fetch' && e.name.startsWith(`${apiOrigin}/api/v4/`))
+    .map((e) => e.name);
+}
+
+/** Resolves once the sim has seen no API call for `ms` (its fault model counts them). */
+async function simQuiet(sim, ms = 500, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = (await sim.chaosStats()).requests;
+  let since = Date.now();
+  while (Date.now() - since < ms) {
+    if (Date.now() > deadline) throw new Error(`the page kept calling the API for ${timeoutMs / 1000} s after sign-in`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = (await sim.chaosStats()).requests;
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+}
+
+/**
+ * One scan in a page of the bare browser, from `begin` (which starts it) until it has
+ * finished: its marks, the page's API calls meanwhile (its Resource Timing), the calls and
+ * preflights the sim answered (its fault model counts them while latency is on), and how long
+ * the page's main thread was busy.
+ */
+async function measureScan(page, sim, begin) {
+  const { ends } = await page.evaluate(scanStateInPage, {});
+  const simBefore = await sim.chaosStats();
+  const busyBefore = await page.mainThread();
+  await page.evaluate(() => performance.setResourceTimingBufferSize(1_000_000));
   await begin();
   const state = await scanFinished(page, ends);
-  const counted = traffic.stop();
-  const busyAfter = await traffic.mainThread();
-  const simCounted = (await sim.chaosStats()).requests - simBefore;
+  const busyAfter = await page.mainThread();
+  const simAfter = await sim.chaosStats();
   if (state.wallMs == null) throw new Error('the scan finished without both performance marks');
-  const limitMs = (counted.requests / IN_FLIGHT) * LATENCY_MS;
+  const urls = await page.evaluate(apiCallsInPage, { apiOrigin: new URL(sim.apiUrl).origin, since: state.startTime });
+  const requests = urls.length;
+  const limitMs = (requests / IN_FLIGHT) * LATENCY_MS;
   const busyMs = Object.fromEntries(Object.keys(busyAfter).map((k) => [k, (busyAfter[k] - busyBefore[k]) * 1000]));
-  return { ...state, ...counted, simCounted, limitMs, ratio: state.wallMs / limitMs, busyMs };
+  return {
+    ...state,
+    urls,
+    requests,
+    simCounted: simAfter.requests - simBefore.requests,
+    preflights: simAfter.preflights - simBefore.preflights,
+    limitMs,
+    ratio: state.wallMs / limitMs,
+    busyMs,
+  };
 }
 
 // ---- part 1: the page's scan --------------------------------------------------------------
@@ -298,22 +308,25 @@ async function preflightMaxAge(sim) {
   return res.headers.get('access-control-max-age');
 }
 
-async function pageScan(browser) {
+async function pageScan() {
   const sim = await startSim({ site: true, args: ['--generate', SCAN_SPEC, '--latency-ms', String(LATENCY_MS)] });
-  const { context, page, explain } = await newPage(browser);
+  const browser = await launchBare(CHROMIUM, CHROMIUM_ARGS);
+  children.add(browser.process);
+  const page = await browser.newPage();
   try {
     const maxAge = await preflightMaxAge(sim);
-    const traffic = await watchApi(page, sim.apiUrl);
     await page.goto(sim.siteUrl);
-    await signIn(page, sim, OWNER);
+    await page.evaluate(signInInPage, { apiUrl: sim.apiUrl, token: OWNER_TOKEN, timeoutMs: OPEN_TIMEOUT_MS });
     // Whatever the landing page loads after sign-in is not part of the scan.
-    await traffic.quiet();
-    const first = await measureScan(page, traffic, sim, () => openInventory(page));
+    await simQuiet(sim);
+    const first = await measureScan(page, sim, () => openInventory(page));
     let again;
     try {
-      again = await measureScan(page, traffic, sim, () => page.getByTestId('inventory-rescan').click());
+      again = await measureScan(page, sim, () =>
+        page.evaluate(() => document.querySelector('[data-testid=inventory-rescan]').click()),
+      );
     } catch (err) {
-      again = { error: explain(err).message };
+      again = { error: page.explain(err).message };
     }
     let floor;
     try {
@@ -323,25 +336,25 @@ async function pageScan(browser) {
     }
     return { first, again, maxAge, floor };
   } catch (err) {
-    throw explain(err);
+    throw page.explain(err);
   } finally {
-    await context.close().catch(() => {});
+    await page.close();
+    await browser.close();
+    children.delete(browser.process);
     await sim.stop();
   }
 }
 
 /**
  * The floor: the same URLs fetched by a bare JavaScript loop with the page's bound, in a fresh
- * context (its own preflight cache) on the site's origin, nothing done with the answers but
- * reading them. No page can scan faster in this browser on this machine.
+ * context of the same browser (its own preflight cache) on the site's origin, nothing done with
+ * the answers but reading them. No page can scan faster in this browser on this machine.
  */
 async function bareLoop(browser, sim, urls) {
-  const { context, page, explain } = await newPage(browser);
+  const page = await browser.newPage();
   try {
-    const traffic = await watchApi(page, sim.apiUrl);
     await page.goto(sim.siteUrl);
-    await traffic.quiet();
-    traffic.start();
+    const before = await sim.chaosStats();
     const wallMs = await page.evaluate(
       async ({ urls, bound, token }) => {
         const t0 = performance.now();
@@ -357,22 +370,23 @@ async function bareLoop(browser, sim, urls) {
       },
       { urls, bound: PAGE_BOUND, token: OWNER_TOKEN },
     );
-    const counted = traffic.stop();
-    const limitMs = (counted.requests / IN_FLIGHT) * LATENCY_MS;
-    return { wallMs, requests: counted.requests, preflights: counted.preflights, limitMs, ratio: wallMs / limitMs };
+    const after = await sim.chaosStats();
+    const requests = after.requests - before.requests;
+    const limitMs = (requests / IN_FLIGHT) * LATENCY_MS;
+    return { wallMs, requests, preflights: after.preflights - before.preflights, limitMs, ratio: wallMs / limitMs };
   } catch (err) {
-    throw explain(err);
+    throw page.explain(err);
   } finally {
-    await context.close().catch(() => {});
+    await page.close();
   }
 }
 
 function reportScan({ first, again, maxAge, floor }) {
   console.log(
     `\nThe page's scan: gitlab-sim --generate ${SCAN_SPEC} --latency-ms ${LATENCY_MS}, signed in as ${OWNER}` +
-      ` (${OWNER_TOKEN}), headless Chromium. Wall time between the page's performance marks` +
-      ` 'inventory-scan-start' and 'inventory-scan-end'; requests: the page's calls under /api/v4/ meanwhile` +
-      ` (Playwright request events), CORS preflights apart (DevTools protocol); limit: requests / ${IN_FLIGHT}` +
+      ` (${OWNER_TOKEN}), headless Chromium with no DevTools network instrumentation. Wall time between the` +
+      ` page's performance marks 'inventory-scan-start' and 'inventory-scan-end'; requests: the page's calls under` +
+      ` /api/v4/ meanwhile (its Resource Timing entries), CORS preflights apart (counted by the sim); limit: requests / ${IN_FLIGHT}` +
       ` * ${LATENCY_MS} ms, ${IN_FLIGHT} being the connections Chromium opens to one HTTP/1.1 host (the page` +
       ` hands it up to ${PAGE_BOUND} calls at once; the rest wait in its queue).`,
   );
@@ -669,13 +683,14 @@ const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const loadAtStart = load();
 const results = {};
 const failed = [];
-const needsBrowser = only.includes('scan') || only.includes('filter');
+// The scan runs in a browser of its own, without Playwright (see bare-chromium.mjs).
+const needsBrowser = only.includes('filter');
 const browser = needsBrowser
   ? await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
   : null;
 try {
   for (const [part, fn, report] of [
-    ['scan', () => pageScan(browser), reportScan],
+    ['scan', () => pageScan(), reportScan],
     ['python', () => pythonScan(), reportPython],
     ['filter', () => filterSort(browser), reportFilter],
   ]) {
