@@ -93,3 +93,53 @@ pub fn use_policy() -> SitePolicy {
     }
     (*state).clone()
 }
+
+/// Holds back a submit made while the policy is still loading and makes it once the policy is
+/// known, through the same checks: a slow policy file must not let a create or a rotation out
+/// unchecked. `applies` is false where the policy has no say (an edit). Gives whether a submit
+/// is waiting, and the callback that submits now or once the policy is in.
+#[hook]
+pub fn use_after_policy(
+    policy: &SitePolicy,
+    applies: bool,
+    submit: Rc<dyn Fn()>,
+) -> (bool, Callback<()>) {
+    let waiting = use_state(|| false);
+    let loading = applies && matches!(policy, SitePolicy::Loading);
+    {
+        let (waiting, submit) = (waiting.clone(), submit.clone());
+        // Runs in the render that first sees the policy, so `submit` checks against it.
+        use_effect_with((loading, *waiting), move |&(loading, held)| {
+            if held && !loading {
+                waiting.set(false);
+                submit();
+            }
+        });
+    }
+    let request = {
+        let waiting = waiting.clone();
+        Callback::from(move |()| {
+            if loading {
+                waiting.set(true);
+            } else {
+                submit();
+            }
+        })
+    };
+    (*waiting, request)
+}
+
+/// The submit button's words while a submit waits for the policy.
+pub const POLICY_WAIT_VERB: &str = "Reading policy…";
+
+/// Said under a form whose submit waits for the policy (a status, so it is announced).
+pub fn policy_wait(waiting: bool) -> Html {
+    if !waiting {
+        return Html::default();
+    }
+    html! {
+        <p class="muted small" role="status" data-testid="policy-wait">
+            { "Waiting for the site's token policy; it is checked as soon as it arrives." }
+        </p>
+    }
+}

@@ -8,7 +8,7 @@ use crate::components::field::{described_by, field as form_field};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
-use crate::policy::use_policy;
+use crate::policy::{policy_wait, use_after_policy, use_policy, POLICY_WAIT_VERB};
 use crate::transport::LocalFuture;
 use domain::models::Credential;
 use domain::request::CreateBody;
@@ -155,25 +155,30 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
             update(&|f| set(f, value.clone()));
         })
     };
-    let onsubmit = {
-        let (form, submitted, submit) = (form.clone(), submitted.clone(), submit.clone());
+    let send_checked: Rc<dyn Fn()> = {
+        let (form, submit) = (form.clone(), submit.clone());
         let ctx = props.ctx;
         let send = props.send.clone();
         let on_close = props.on_close.clone();
+        Rc::new(move || match check(&form, &ctx) {
+            Ok(body) => {
+                let on_close = on_close.clone();
+                submit.run((send.0)(body), move |()| on_close.emit(()));
+            }
+            Err(errors) => {
+                if let Some(first) = errors.first() {
+                    focus_field(first);
+                }
+            }
+        })
+    };
+    let (awaiting_policy, request_send) = use_after_policy(&site_policy, !editing, send_checked);
+    let onsubmit = {
+        let submitted = submitted.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             submitted.set(true);
-            match check(&form, &ctx) {
-                Ok(body) => {
-                    let on_close = on_close.clone();
-                    submit.run((send.0)(body), move |()| on_close.emit(()));
-                }
-                Err(errors) => {
-                    if let Some(first) = errors.first() {
-                        focus_field(first);
-                    }
-                }
-            }
+            request_send.emit(());
         })
     };
 
@@ -410,10 +415,11 @@ pub fn CredentialFormDialog(props: &CredentialFormProps) -> Html {
                 }
                 { for fields.iter().map(|f| render(*f)) }
                 { general.map(|e| error_banner(&e, None)).unwrap_or_default() }
+                { policy_wait(awaiting_policy) }
                 <div class="actions">
                     <button type="button" class="btn" disabled={busy} onclick={cancel.reform(|_| ())}>{ "Cancel" }</button>
-                    <button type="submit" class="btn btn-primary" disabled={busy} data-testid="create-submit">
-                        { if busy { busy_verb } else { verb } }
+                    <button type="submit" class="btn btn-primary" disabled={busy} aria-disabled={awaiting_policy.to_string()} data-testid="create-submit">
+                        { if busy { busy_verb } else if awaiting_policy { POLICY_WAIT_VERB } else { verb } }
                     </button>
                 </div>
             </form>

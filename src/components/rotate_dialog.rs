@@ -6,11 +6,12 @@ use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
 use crate::components::load::error_banner;
 use crate::components::modal::Modal;
 use crate::hooks::use_submit;
-use crate::policy::use_policy;
+use crate::policy::{policy_wait, use_after_policy, use_policy, POLICY_WAIT_VERB};
 use chrono::NaiveDate;
 use domain::inventory::policy::{Proposed, Violation};
 use domain::models::Credential;
 use domain::{ExpiryChoice, Field, Kind};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -64,14 +65,13 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
             submit.set_error(None);
         })
     };
-    let onsubmit = {
+    let send_checked: Rc<dyn Fn()> = {
         let submit = submit.clone();
         let send = props.send.clone();
         let on_close = props.on_close.clone();
         let resolved = resolved.clone();
         let blocked = policy_error.is_some();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Rc::new(move || {
             if blocked {
                 return;
             }
@@ -84,6 +84,11 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
             submit.run((send.0)(expires_at), move |()| on_close.emit(()));
         })
     };
+    let (awaiting_policy, request_send) = use_after_policy(&site_policy, true, send_checked);
+    let onsubmit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        request_send.emit(());
+    });
     let server = submit.error.as_ref();
     let expiry_error = resolved
         .as_ref()
@@ -118,10 +123,11 @@ pub fn RotateDialog(props: &RotateDialogProps) -> Html {
                     }
                 }
                 { general.map(|e| error_banner(&e, None)).unwrap_or_default() }
+                { policy_wait(awaiting_policy) }
                 <div class="actions">
                     <button type="button" class="btn" disabled={busy} onclick={cancel.reform(|_| ())}>{ "Cancel" }</button>
-                    <button type="submit" class="btn btn-danger" disabled={busy} data-testid="rotate-submit">
-                        { if busy { "Rotating…" } else { "Rotate token" } }
+                    <button type="submit" class="btn btn-danger" disabled={busy} aria-disabled={awaiting_policy.to_string()} data-testid="rotate-submit">
+                        { if busy { "Rotating…" } else if awaiting_policy { POLICY_WAIT_VERB } else { "Rotate token" } }
                     </button>
                 </div>
             </form>

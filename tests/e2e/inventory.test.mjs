@@ -395,3 +395,72 @@ appTest('the site policy is flagged in the inventory and holds back a create and
   await page.getByTestId('reveal-dialog').waitFor();
   assert.equal(writes.length, 2);
 }, { simArgs: SMALL, siteDir: siteWithPolicy(POLICY) });
+
+appTest('a create or a rotation sent before the site policy has arrived waits for it, then is checked against it', null, async ({ page, sim }) => {
+  const writes = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(sim.apiUrl) && ['POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(`${r.method()} ${r.url()}`);
+  });
+  // A slow static host: the policy file is answered only when the test says so.
+  let release = null;
+  await page.route('**/policy.json', async (route) => {
+    await new Promise((resolve) => {
+      release = resolve;
+    });
+    await route.continue();
+  });
+  const released = async () => {
+    await eventually(async () => assert.ok(release, 'the page asked for its policy'));
+    release();
+    release = null;
+  };
+  const [project] = await all(sim, '/projects?min_access_level=50');
+  const openProject = async () => {
+    await signInAsOwner(page, sim);
+    await page.evaluate((id) => {
+      location.hash = `#/projects/${id}`;
+    }, project.id);
+  };
+
+  await openProject();
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill('early');
+  await page.getByTestId('scope-api').check();
+  await page.getByTestId('expiry-preset-60').check();
+  await page.getByTestId('create-submit').click();
+  await eventually(async () => assert.match(await page.getByTestId('policy-wait').innerText(), /Waiting for the site's token policy/));
+  assert.equal(await page.getByTestId('create-submit').innerText(), 'Reading policy…');
+  assert.equal(await page.getByTestId('create-submit').getAttribute('aria-disabled'), 'true');
+  assert.deepEqual(writes, [], 'nothing is sent before the policy is known');
+  await released();
+  await eventually(async () => assert.match(await page.getByTestId('error-token-scopes').innerText(), /Site policy: .*api scope/));
+  assert.match(await page.getByTestId('error-token-expiry').innerText(), /Site policy: .*at most 30 days/);
+  assert.equal(await page.getByTestId('policy-wait').count(), 0, 'nothing waits any more');
+  assert.deepEqual(writes, [], 'the policy held the create back');
+  await page.getByTestId('scope-api').uncheck();
+  await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('expiry-preset-30').check();
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('reveal-secret').waitFor();
+  assert.equal(writes.length, 1, 'within the policy it is created');
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('close-warning').waitFor();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+
+  // A new page load reads the policy again, as slowly; a rotation waits for it too.
+  await page.reload();
+  await openProject();
+  await page.locator('[data-testid=active-tokens] [data-token-name="early"]').getByTestId('token-rotate').click();
+  await page.getByTestId('expiry-preset-60').check();
+  await page.getByTestId('rotate-submit').click();
+  await eventually(async () => assert.match(await page.getByTestId('policy-wait').innerText(), /Waiting for the site's token policy/));
+  assert.equal(writes.length, 1, 'the rotation waits');
+  await released();
+  await eventually(async () => assert.match(await page.getByTestId('error-rotate-expiry').innerText(), /Site policy: .*at most 30 days/));
+  assert.equal(writes.length, 1, 'the policy held the rotation back');
+  await page.getByTestId('expiry-preset-30').check();
+  await page.getByTestId('rotate-submit').click();
+  await page.getByTestId('reveal-dialog').waitFor();
+  assert.equal(writes.length, 2);
+}, { simArgs: SMALL, siteDir: siteWithPolicy(POLICY) });
