@@ -374,6 +374,14 @@ impl Client {
         result
     }
 
+    /// The instance's registry host, for the `docker login` snippet where the record at hand
+    /// does not name it (a group, a user): read from a project of the user's. No registry, no
+    /// project or no answer just means no snippet.
+    pub async fn registry_host(&self) -> Option<String> {
+        let places: Vec<models::Place> = self.get(&request::registry_probe()).await.ok()?;
+        places.first()?.registry_host().map(str::to_string)
+    }
+
     /// One page of a list, with where it sits.
     pub async fn page<T: FromJson>(
         &self,

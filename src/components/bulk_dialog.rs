@@ -2,16 +2,19 @@
 //! selected token, a typed confirmation, then one call per token with its result, and each
 //! rotated secret revealed once.
 
+use crate::client::Client;
 use crate::components::expiry_picker::{expiry_picker, ExpiryPicker};
-use crate::components::inventory::Table;
+use crate::components::inventory::{Table, COUNT_ID};
 use crate::components::modal::Modal;
 use crate::context::{AppCtx, Reveal};
 use crate::time::today;
 use domain::features::Feature;
 use domain::inventory::bulk::{dry_run, sending, BulkAction, Context, Item, Step};
-use domain::inventory::Policy;
-use domain::models::{CreatedToken, User};
+use domain::inventory::{Policy, Row};
+use domain::kind::{Owner, OwnerType};
+use domain::models::{CreatedToken, Place, User};
 use domain::request;
+use domain::request::ProjectRef;
 use domain::text::shown;
 use domain::{ExpiryChoice, Kind};
 use std::cell::RefCell;
@@ -337,31 +340,17 @@ pub fn BulkDialog(props: &BulkDialogProps) -> Html {
                     };
                     let (reveal, client, gitlab) = (reveal.clone(), client.clone(), gitlab.clone());
                     spawn_local(async move {
-                        // A bot's username is what `git clone` and `docker login` need.
-                        let username = match created.meta.user_id {
-                            Some(id)
-                                if matches!(
-                                    r.kind,
-                                    Kind::ProjectAccessToken | Kind::GroupAccessToken
-                                ) =>
-                            {
-                                client
-                                    .get::<User>(&request::user(id))
-                                    .await
-                                    .ok()
-                                    .map(|u| u.username)
-                            }
-                            _ => None,
-                        };
+                        let (username, project_id, registry_host) =
+                            snippet_facts(&client, &r, created.meta.user_id).await;
                         reveal.emit(Reveal {
                             heading: format!("Token rotated: {}", r.credential.name),
                             kind: r.kind,
                             created,
                             gitlab,
                             owner_path: r.path.clone(),
-                            project_id: None,
+                            project_id,
                             username,
-                            registry_host: None,
+                            registry_host,
                         });
                     });
                 })
@@ -425,8 +414,42 @@ pub fn BulkDialog(props: &BulkDialogProps) -> Html {
     );
     let on_close = (*stage != Stage::Running).then_some(close);
     html! {
-        <Modal title={title} id="bulk-dialog" on_close={on_close} wide=true>
+        <Modal title={title} id="bulk-dialog" on_close={on_close} wide=true return_to={AttrValue::from(COUNT_ID)}>
             { body }
         </Modal>
     }
+}
+
+/// What a rotated token's snippets need beyond the token, as the kind's own page has it: a bot's
+/// username (what `git clone` and `docker login` take), and the project's id and registry. Read
+/// together; a failed read only leaves its snippet out.
+async fn snippet_facts(
+    client: &Client,
+    r: &Row,
+    user_id: Option<u64>,
+) -> (Option<String>, Option<u64>, Option<String>) {
+    let username = async {
+        match user_id {
+            Some(id) if matches!(r.kind, Kind::ProjectAccessToken | Kind::GroupAccessToken) => {
+                let user = client.get::<User>(&request::user(id)).await;
+                user.ok().map(|u| u.username)
+            }
+            _ => None,
+        }
+    };
+    let place = async {
+        if r.kind.spec().owner != OwnerType::Project {
+            return (None, client.registry_host().await);
+        }
+        let owner = Owner::Project(ProjectRef::Path(r.path.clone()));
+        let Some(req) = request::place(&owner) else {
+            return (None, None);
+        };
+        match client.get::<Place>(&req).await {
+            Ok(p) => (Some(p.id), p.registry_host().map(str::to_string)),
+            Err(_) => (None, None),
+        }
+    };
+    let (username, (project_id, registry_host)) = futures_util::future::join(username, place).await;
+    (username, project_id, registry_host)
 }

@@ -97,7 +97,7 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
         let caller = role_in(session, &by_id).await?;
         // A project says whether it has a registry; a group's record does not.
         let registry_host = match owner {
-            Owner::Group(_) => registry_host(session).await,
+            Owner::Group(_) => session.client.registry_host().await,
             _ => place.registry_host().map(str::to_string),
         };
         return Ok(Holder {
@@ -147,7 +147,7 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
     };
     let registry_host = match listed {
         Owner::Instance => None,
-        _ => registry_host(session).await,
+        _ => session.client.registry_host().await,
     };
     Ok(Holder {
         route_owner: owner.clone(),
@@ -159,14 +159,6 @@ async fn load_holder(session: &Session, owner: &Owner) -> Result<Holder, ApiErro
         username,
         registry_host,
     })
-}
-
-/// The instance's registry host, for the `docker login` snippet of group and personal tokens
-/// (a group's record does not name it): read from a project of the user's. No registry, no
-/// project or no answer just means no snippet.
-async fn registry_host(session: &Session) -> Option<String> {
-    let places: Vec<Place> = session.client.get(&request::registry_probe()).await.ok()?;
-    places.first()?.registry_host().map(str::to_string)
 }
 
 /// Counts for the tabs, read once per owner: afterwards only the shown kind changes on this

@@ -42,6 +42,8 @@ use yew::prelude::*;
 /// Rows drawn per page of the table: enough to scan by eye, few enough that a keystroke's
 /// redraw stays within a frame with ten thousand rows behind it.
 const PAGE_ROWS: usize = 25;
+/// The table's count of tokens: where focus lands after a bulk action, with what it changed.
+pub const COUNT_ID: &str = "inv-count";
 
 /// While a scan runs, the table is rebuilt at most this often (ms), and the progress redrawn at
 /// most every [`REDRAW_EVERY_MS`]: redrawing on every answer kept the main thread busier than the
@@ -1122,7 +1124,7 @@ pub fn InventoryPage() -> Html {
             { chart }
             { filters }
             <div class="table-tools">
-                <p data-testid="inventory-count" data-shown={shown_count.to_string()} aria-live="polite">
+                <p id={COUNT_ID} tabindex="-1" data-testid="inventory-count" data-shown={shown_count.to_string()} aria-live="polite">
                     { if shown_count == total { format!("{total} tokens") } else { format!("{shown_count} of {total} tokens") } }
                 </p>
                 <div class="actions-row">

@@ -22,6 +22,10 @@ pub struct ModalProps {
     pub on_close: Option<Callback<()>>,
     #[prop_or_default]
     pub wide: bool,
+    /// The id of what takes focus on close when nothing that opened the dialog is left (a
+    /// bulk action clears the selection bar that opened it); the page's main area otherwise.
+    #[prop_or_default]
+    pub return_to: Option<AttrValue>,
     pub children: Html,
 }
 
@@ -101,6 +105,7 @@ pub fn Modal(props: &ModalProps) -> Html {
     {
         let dialog_ref = dialog_ref.clone();
         let on_close = on_close.clone();
+        let return_to = props.return_to.clone();
         use_effect_with((), move |_| {
             let here = active().and_then(|e| e.dyn_into::<HtmlElement>().ok());
             STACK.with(|s| {
@@ -201,9 +206,15 @@ pub fn Modal(props: &ModalProps) -> Html {
                     match opener {
                         Some(el) => drop(el.focus()),
                         None => {
-                            if let Some(main) = document().and_then(|d| d.get_element_by_id("main"))
+                            let doc = document();
+                            let by_id =
+                                |id: &str| doc.as_ref().and_then(|d| d.get_element_by_id(id));
+                            if let Some(el) = return_to
+                                .as_deref()
+                                .and_then(by_id)
+                                .or_else(|| by_id("main"))
                             {
-                                focus(&main);
+                                focus(&el);
                             }
                         }
                     }

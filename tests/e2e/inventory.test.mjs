@@ -215,7 +215,9 @@ appTest('a bulk revoke shows a dry run, asks for confirmation, then reports each
   await page.getByTestId('bulk-headline').filter({ hasText: '2 revoked, 0 failed, 1 skipped' }).waitFor();
   assert.equal(await page.locator('[data-testid=bulk-result][data-outcome=done]').count(), 2);
   await page.getByTestId('bulk-close').click();
-  await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' }).catch(() => {});
+  await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' });
+  // The bar that opened the dialog went with the selection: focus lands on the table's count.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'inventory-count');
   // The changed lists are read again: both tokens now show as revoked.
   await waitFinished(page);
   await page.getByTestId('filter-state').selectOption('active');
@@ -464,3 +466,40 @@ appTest('a create or a rotation sent before the site policy has arrived waits fo
   await page.getByTestId('reveal-dialog').waitFor();
   assert.equal(writes.length, 2);
 }, { simArgs: SMALL, siteDir: siteWithPolicy(POLICY) });
+
+appTest('a token rotated from its inventory row is revealed with the snippets its own page gives', null, async ({ page, sim }) => {
+  // An api-scoped project token in a project the user owns: its page offers a package download,
+  // which needs the project's id, and a clone as its bot user.
+  let pick;
+  let project;
+  for (const p of await all(sim, '/projects?min_access_level=50')) {
+    pick = (await all(sim, `/projects/${p.id}/access_tokens`)).find((t) => t.active && t.scopes.includes('api'));
+    if (pick) {
+      project = p;
+      break;
+    }
+  }
+  assert.ok(pick, 'the generated instance has an api-scoped token in a project the user owns');
+  await signInAsOwner(page, sim);
+  await openInventory(page);
+  await waitFinished(page);
+  await page.getByTestId('filter-kind').selectOption('project_access_token');
+  await page.getByTestId('inventory-search').fill(pick.name);
+  const row = page.locator(`[data-testid=inventory-row][data-token-name="${pick.name}"]`).filter({ hasText: project.name_with_namespace });
+  await row.first().getByTestId('row-rotate').click();
+  await page.getByTestId('bulk-continue').click();
+  await page.getByTestId('bulk-confirm').fill('1');
+  await page.getByTestId('bulk-submit').click();
+  await page.getByTestId('bulk-headline').filter({ hasText: /1 rotated, 0 failed/ }).waitFor();
+  await page.getByTestId('bulk-reveal').click();
+  await page.getByTestId('reveal-dialog').waitFor();
+  const snippets = (await page.getByTestId('snippet').allInnerTexts()).join('\n');
+  assert.ok(snippets.includes(`/api/v4/projects/${project.id}/packages/generic/`), snippets);
+  assert.match(snippets, /git clone 'http:\/\/project_\d+_bot_[0-9a-f]+@/);
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('close-warning').waitFor();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  await page.getByTestId('bulk-close').click();
+  await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' });
+}, { simArgs: SMALL });
