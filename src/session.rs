@@ -176,9 +176,24 @@ pub async fn finish_oauth(
         .map_err(|e| e.sentence())
 }
 
-/// Who the credential belongs to and what the instance is: the same for every way in.
+/// Who the credential belongs to and what the instance is: the same for every way in. The
+/// three questions go out together, so a slow network costs one round trip, not three.
 async fn start(client: Client, keep: bool) -> Result<Session, ConnectError> {
-    let user: User = client.get(&request::current_user()).await.map_err(|e| match e.kind {
+    // Only PATs can describe themselves (OAuth tokens get 400 there, instances before 15.5
+    // 404): without a record the scopes are unknown, and GitLab still refuses what it must.
+    let token_info = async {
+        match client.credential() {
+            Credential::Pat(_) => client.get::<AccessToken>(&request::token_self()).await.ok(),
+            Credential::OAuth(_) => None,
+        }
+    };
+    let (user, token_info, version) = futures_util::future::join3(
+        client.get::<User>(&request::current_user()),
+        token_info,
+        client.get::<Version>(&request::version()),
+    )
+    .await;
+    let user: User = user.map_err(|e| match e.kind {
         ErrorKind::Unauthorized => ConnectError::Token(rejected_token_message(&e.message)),
         ErrorKind::InsufficientScope => ConnectError::Token(
             "This token cannot read your user profile: give it the api, read_api or read_user scope.".into(),
@@ -196,18 +211,9 @@ async fn start(client: Client, keep: bool) -> Result<Session, ConnectError> {
         )),
         _ => ConnectError::Api(e),
     })?;
-    // Only PATs can describe themselves (OAuth tokens get 400 there, instances before 15.5
-    // 404): without a record the scopes are unknown, and GitLab still refuses what it must.
-    let token_info = match client.credential() {
-        Credential::Pat(_) => client.get::<AccessToken>(&request::token_self()).await.ok(),
-        Credential::OAuth(_) => None,
-    };
-    let version = client
-        .get::<Version>(&request::version())
-        .await
-        .unwrap_or(Version {
-            version: String::new(),
-        });
+    let version = version.unwrap_or(Version {
+        version: String::new(),
+    });
     Ok(Session {
         client,
         user,

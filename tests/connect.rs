@@ -233,3 +233,35 @@ async fn a_hand_over_gitlab_refuses_leads_back_to_the_sign_in_form() {
     let problem = app.text("signin-problem");
     assert!(problem.contains("did not accept this token"), "{problem}");
 }
+
+#[wasm_bindgen_test]
+async fn the_sign_in_asks_who_what_and_which_gitlab_at_once() {
+    // With a network that takes its time, the three questions of the sign-in should cost one
+    // round trip, not three.
+    let fake = maintainer_gitlab();
+    fake.answer_after(15);
+    let app = mount(fake, "/").await;
+    app.sign_in(GITLAB, TOKEN).await;
+    app.wait_for("the header to say who is signed in", |m| {
+        m.find("whoami").is_some()
+    })
+    .await;
+    let sent = |path: &str| {
+        app.fake
+            .sent("GET", path)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("the sign-in asked for {path}"))
+    };
+    let first = [
+        "/api/v4/user",
+        "/api/v4/personal_access_tokens/self",
+        "/api/v4/version",
+    ];
+    let alongside: Vec<usize> = first.iter().map(|p| sent(p).alongside).collect();
+    assert_eq!(
+        alongside,
+        [0, 1, 2],
+        "each went out before any was answered"
+    );
+}

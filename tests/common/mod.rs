@@ -6,7 +6,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use serde_json::{json, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use tokenwarden::transport::{Auth, Body, LocalFuture, RawRequest, RawResponse, Transport};
@@ -34,6 +34,8 @@ pub struct Sent {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+    /// Requests already sent and not yet answered when this one went out.
+    pub alongside: usize,
 }
 
 impl Sent {
@@ -73,6 +75,9 @@ struct Canned {
 pub struct FakeGitLab {
     routes: RefCell<HashMap<(String, String), Canned>>,
     log: RefCell<Vec<Sent>>,
+    /// Milliseconds before each answer (0: at once), as a network would take.
+    delay_ms: Cell<i32>,
+    in_flight: Cell<usize>,
 }
 
 /// The site's own files are asked for by relative URL (`config.json`); their "path" is that.
@@ -131,6 +136,11 @@ impl FakeGitLab {
         );
     }
 
+    /// Every answer from now on comes `ms` milliseconds after its request.
+    pub fn answer_after(&self, ms: i32) {
+        self.delay_ms.set(ms);
+    }
+
     pub fn requests(&self) -> Vec<Sent> {
         self.log
             .borrow()
@@ -165,7 +175,9 @@ impl Transport for FakeGitLab {
     fn send<'a>(&'a self, req: RawRequest<'a>) -> LocalFuture<'a, Result<RawResponse, String>> {
         let method = req.method.as_str();
         let (path, query) = split_url(&req.url);
+        let alongside = self.in_flight.get();
         self.log.borrow_mut().push(Sent {
+            alongside,
             method,
             url: req.url.clone(),
             path: path.clone(),
@@ -195,8 +207,28 @@ impl Transport for FakeGitLab {
                 body: r#"{"message":"404 Not Found"}"#.to_string(),
             },
         };
-        Box::pin(async move { Ok(response) })
+        let delay = self.delay_ms.get();
+        if delay == 0 {
+            return Box::pin(async move { Ok(response) });
+        }
+        self.in_flight.set(alongside + 1);
+        Box::pin(async move {
+            after_ms(delay).await;
+            self.in_flight.set(self.in_flight.get().saturating_sub(1));
+            Ok(response)
+        })
     }
+}
+
+/// Resolves after `ms` milliseconds, from a timer.
+pub async fn after_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
 }
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -522,13 +554,7 @@ const MAX_TURNS: usize = 100;
 /// One turn of the event loop: resolves from a zero-delay timer, after every queued microtask
 /// (Yew's scheduler, `spawn_local` futures) has run.
 pub async fn next_turn() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
+    after_ms(0).await;
 }
 
 /// Flushes Yew and yields to the event loop until the page stops changing (two turns in a row
