@@ -213,22 +213,11 @@ impl Transport for FakeGitLab {
         }
         self.in_flight.set(alongside + 1);
         Box::pin(async move {
-            after_ms(delay).await;
+            sleep_ms(delay).await;
             self.in_flight.set(self.in_flight.get().saturating_sub(1));
             Ok(response)
         })
     }
-}
-
-/// Resolves after `ms` milliseconds, from a timer.
-pub async fn after_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
 }
 
 // ---- fixtures -------------------------------------------------------------------------------
@@ -554,7 +543,7 @@ const MAX_TURNS: usize = 100;
 /// One turn of the event loop: resolves from a zero-delay timer, after every queued microtask
 /// (Yew's scheduler, `spawn_local` futures) has run.
 pub async fn next_turn() {
-    after_ms(0).await;
+    sleep_ms(0).await;
 }
 
 /// Flushes Yew and yields to the event loop until the page stops changing (two turns in a row
