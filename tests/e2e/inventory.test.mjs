@@ -239,6 +239,47 @@ function siteWithPolicy(policy) {
 
 const POLICY = { kinds: { project_access_token: { max_lifetime_days: 30, forbidden_scopes: ['api'] } } };
 
+/** The API writes the page makes (POST, PUT, DELETE), as they are sent. */
+function watchWrites(page, sim) {
+  const writes = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(sim.apiUrl) && ['POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(`${r.method()} ${r.url()}`);
+  });
+  return writes;
+}
+
+/** From a project page: a new token with the api scope and 60 days, both against POLICY. */
+async function submitBreakingCreate(page, name) {
+  await page.getByTestId('new-token').click();
+  await page.getByTestId('token-name').fill(name);
+  await page.getByTestId('scope-api').check();
+  await page.getByTestId('expiry-preset-60').check();
+  await page.getByTestId('create-submit').click();
+}
+
+/** The create form names both of POLICY's rules at their fields. */
+async function createRefused(page) {
+  assert.match(await page.getByTestId('error-token-scopes').innerText(), /Site policy: .*api scope/);
+  assert.match(await page.getByTestId('error-token-expiry').innerText(), /Site policy: .*at most 30 days/);
+}
+
+/** The breaking create mended (read_api, 30 days) and sent: the secret is revealed. */
+async function submitWithinPolicy(page) {
+  await page.getByTestId('scope-api').uncheck();
+  await page.getByTestId('scope-read_api').check();
+  await page.getByTestId('expiry-preset-30').check();
+  await page.getByTestId('create-submit').click();
+  await page.getByTestId('reveal-secret').waitFor();
+}
+
+/** Closes a reveal whose secret was not copied, through its warning. */
+async function closeUnshownReveal(page) {
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('close-warning').waitFor();
+  await page.getByTestId('reveal-close').click();
+  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+}
+
 appTest('a bulk rotate skips what GitLab would refuse, reveals each new token once, and warns before dropping one', null, async ({ page, sim }) => {
   // A token with the Owner role where the user is only Maintainer: GitLab refuses to rotate it.
   const { projects } = await expectedCount(sim);
@@ -348,10 +389,7 @@ appTest('a deploy key and a trigger are edited from their inventory rows, and th
 }, { simArgs: SMALL });
 
 appTest('the site policy is flagged in the inventory and holds back a create and a rotation that break it', null, async ({ page, sim }) => {
-  const writes = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(sim.apiUrl) && ['POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(`${r.method()} ${r.url()}`);
-  });
+  const writes = watchWrites(page, sim);
   await signInAsOwner(page, sim);
   await openInventory(page);
   await waitFinished(page);
@@ -365,24 +403,12 @@ appTest('the site policy is flagged in the inventory and holds back a create and
 
   // The project's create form refuses what the policy forbids, at the fields concerned.
   await rows.first().getByTestId('row-open').click();
-  await page.getByTestId('new-token').click();
-  await page.getByTestId('token-name').fill('policy-check');
-  await page.getByTestId('scope-api').check();
-  await page.getByTestId('expiry-preset-60').check();
-  await page.getByTestId('create-submit').click();
-  assert.match(await page.getByTestId('error-token-scopes').innerText(), /Site policy: .*api scope/);
-  assert.match(await page.getByTestId('error-token-expiry').innerText(), /Site policy: .*at most 30 days/);
+  await submitBreakingCreate(page, 'policy-check');
+  await createRefused(page);
   assert.deepEqual(writes, [], 'nothing was sent');
-  await page.getByTestId('scope-api').uncheck();
-  await page.getByTestId('scope-read_api').check();
-  await page.getByTestId('expiry-preset-30').check();
-  await page.getByTestId('create-submit').click();
-  await page.getByTestId('reveal-secret').waitFor();
+  await submitWithinPolicy(page);
   assert.equal(writes.length, 1, 'within the policy it is created');
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('close-warning').waitFor();
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  await closeUnshownReveal(page);
 
   // A rotation may not give the new token a longer life than the policy allows.
   const created = page.locator('[data-testid=active-tokens] [data-token-name="policy-check"]');
@@ -399,10 +425,7 @@ appTest('the site policy is flagged in the inventory and holds back a create and
 }, { simArgs: SMALL, siteDir: siteWithPolicy(POLICY) });
 
 appTest('a create or a rotation sent before the site policy has arrived waits for it, then is checked against it', null, async ({ page, sim }) => {
-  const writes = [];
-  page.on('request', (r) => {
-    if (r.url().startsWith(sim.apiUrl) && ['POST', 'PUT', 'DELETE'].includes(r.method())) writes.push(`${r.method()} ${r.url()}`);
-  });
+  const writes = watchWrites(page, sim);
   // A slow static host: the policy file is answered only when the test says so.
   let release = null;
   await page.route('**/policy.json', async (route) => {
@@ -425,30 +448,18 @@ appTest('a create or a rotation sent before the site policy has arrived waits fo
   };
 
   await openProject();
-  await page.getByTestId('new-token').click();
-  await page.getByTestId('token-name').fill('early');
-  await page.getByTestId('scope-api').check();
-  await page.getByTestId('expiry-preset-60').check();
-  await page.getByTestId('create-submit').click();
+  await submitBreakingCreate(page, 'early');
   await eventually(async () => assert.match(await page.getByTestId('policy-wait').innerText(), /Waiting for the site's token policy/));
   assert.equal(await page.getByTestId('create-submit').innerText(), 'Reading policy…');
   assert.equal(await page.getByTestId('create-submit').getAttribute('aria-disabled'), 'true');
   assert.deepEqual(writes, [], 'nothing is sent before the policy is known');
   await released();
-  await eventually(async () => assert.match(await page.getByTestId('error-token-scopes').innerText(), /Site policy: .*api scope/));
-  assert.match(await page.getByTestId('error-token-expiry').innerText(), /Site policy: .*at most 30 days/);
+  await eventually(() => createRefused(page));
   assert.equal(await page.getByTestId('policy-wait').count(), 0, 'nothing waits any more');
   assert.deepEqual(writes, [], 'the policy held the create back');
-  await page.getByTestId('scope-api').uncheck();
-  await page.getByTestId('scope-read_api').check();
-  await page.getByTestId('expiry-preset-30').check();
-  await page.getByTestId('create-submit').click();
-  await page.getByTestId('reveal-secret').waitFor();
+  await submitWithinPolicy(page);
   assert.equal(writes.length, 1, 'within the policy it is created');
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('close-warning').waitFor();
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  await closeUnshownReveal(page);
 
   // A new page load reads the policy again, as slowly; a rotation waits for it too.
   await page.reload();
@@ -496,10 +507,7 @@ appTest('a token rotated from its inventory row is revealed with the snippets it
   const snippets = (await page.getByTestId('snippet').allInnerTexts()).join('\n');
   assert.ok(snippets.includes(`/api/v4/projects/${project.id}/packages/generic/`), snippets);
   assert.match(snippets, /git clone 'http:\/\/project_\d+_bot_[0-9a-f]+@/);
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('close-warning').waitFor();
-  await page.getByTestId('reveal-close').click();
-  await page.getByTestId('reveal-dialog').waitFor({ state: 'detached' });
+  await closeUnshownReveal(page);
   await page.getByTestId('bulk-close').click();
   await page.getByTestId('bulk-dialog').waitFor({ state: 'detached' });
 }, { simArgs: SMALL });
