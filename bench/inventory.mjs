@@ -148,7 +148,9 @@ async function newPage(browser) {
 
 // In-page functions: each runs in the page through `page.evaluate(fn, arg)`, which Playwright's
 // pages and the bare browser's pages both offer; each polls the page itself, so nothing outside
-// it wakes the page while a scan runs but a check every POLL_MS.
+// it wakes the page while a scan runs but a check every `pollMs`. They see none of this
+// module's names: everything comes in their one argument.
+const POLL_MS = 50;
 
 /** Sets `location.hash` and waits for the inventory's progress element. */
 async function openInventoryInPage({ timeoutMs, pollMs }) {
@@ -189,7 +191,7 @@ async function scanStateInPage({ endsBefore = -1, timeoutMs = 0, pollMs = 50 }) 
 
 /** Opens #/inventory; fails clearly when this build of the site has no inventory page. */
 async function openInventory(page) {
-  if (await page.evaluate(openInventoryInPage, { timeoutMs: OPEN_TIMEOUT_MS, pollMs: 50 })) return;
+  if (await page.evaluate(openInventoryInPage, { timeoutMs: OPEN_TIMEOUT_MS, pollMs: POLL_MS })) return;
   throw new Error(
     `#/inventory showed no [data-testid=inventory-progress] within ${OPEN_TIMEOUT_MS / 1000} s: the site in ` +
       `${DIST_DIR} (built ${distBuilt()}) has no inventory page, or it did not render. ` +
@@ -199,7 +201,7 @@ async function openInventory(page) {
 
 /** Waits until a scan ended after the `endsBefore`-th one and the progress says finished. */
 async function scanFinished(page, endsBefore) {
-  const state = await page.evaluate(scanStateInPage, { endsBefore, timeoutMs: SCAN_TIMEOUT_MS, pollMs: 50 });
+  const state = await page.evaluate(scanStateInPage, { endsBefore, timeoutMs: SCAN_TIMEOUT_MS, pollMs: POLL_MS });
   if (!state.finishedNow) {
     throw new Error(
       `the scan did not finish within ${SCAN_TIMEOUT_MS / 1000} s (marks: ${state.starts} start, ${state.ends} end; ` +

@@ -92,13 +92,11 @@ async fn entry(
     let is_oauth = path == "/oauth" || path.starts_with("/oauth/");
     let oauth_cors = CorsRule::for_path(&path);
     let preflight = cors::is_preflight(&method, &headers);
-    let chaos_on = is_api && !preflight && !app.chaos().config().is_off();
-    if is_api && preflight {
-        let mut chaos = app.chaos();
-        if !chaos.config().is_off() {
-            chaos.count_preflight();
-        }
+    let model_on = is_api && !app.chaos().config().is_off();
+    if model_on && preflight {
+        app.chaos().count_preflight();
     }
+    let chaos_on = model_on && !preflight;
     if chaos_on {
         let (delay, fate) = {
             let mut chaos = app.chaos();
